@@ -1,0 +1,14 @@
+"""Edges of newsmon: Prefect flows, HTTP, SMTP, settings and the CLI."""
+
+import os
+from pathlib import Path
+
+# Quiet, fast Prefect defaults (measured with prefect 3.9.1); any value set by the user wins.
+# They must be in place before prefect is imported, hence here.
+for _key, _value in {
+    "PREFECT_HOME": str(Path.home() / ".newsmon" / "prefect"),
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}.items():
+    os.environ.setdefault(_key, _value)

@@ -1,0 +1,230 @@
+"""`newsmon` command line: a thin layer over the flows; turns NewsmonError into one clear line and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flows.errors import NewsmonError
+from flows.settings import Settings, load_settings
+from warehouse.db import WarehouseError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _default_db() -> Path:
+    return Path(os.environ.get("NEWSMON_DB", "newsmon.duckdb"))
+
+
+def _settings(args: argparse.Namespace, config: Path | None = None) -> Settings:
+    settings = load_settings(config if config is not None else getattr(args, "config", None))
+    if getattr(args, "db", None):
+        settings = settings.with_overrides(db=Path(args.db))
+    return settings
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | set):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def record_to_json(record: Any, path: str | None = None) -> str:
+    """One Article as a JSON line."""
+    data = asdict(record)
+    for quote in data["quotes"]:
+        quote.pop("start"), quote.pop("end")
+    for figure in data["figures"]:
+        figure.pop("start"), figure.pop("end")
+    data = {"path": path, **data}
+    return json.dumps(data, ensure_ascii=False, default=_json_default)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    """Parse local files into records, one JSON object per line."""
+    from parsers.page import parse_page
+
+    failures = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            print(f"newsmon: {path}: cannot read: {exc.strerror}", file=sys.stderr)
+            failures += 1
+            continue
+        stem = path.name[:-3] if path.name.endswith(".gz") else path.name
+        if path.name.endswith(".gz"):
+            try:
+                raw = gzip.decompress(raw)
+            except (OSError, EOFError) as exc:
+                print(f"newsmon: {path}: not a valid gzip file: {exc}", file=sys.stderr)
+                failures += 1
+                continue
+        plain = stem.lower().endswith(".txt")
+        url = args.url or path.resolve().as_uri()
+        try:
+            record = parse_page(raw, url=url, content_type="text/plain" if plain else "text/html", plain_text=plain)
+        except Exception as exc:  # one bad file never stops the others
+            print(f"newsmon: {path}: cannot parse: {type(exc).__name__}: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        print(record_to_json(record, str(path)))
+    return EXIT_ERROR if failures else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Serve the demo corpus on 127.0.0.1 and run the real ingest and digest flows against it."""
+    from flows.demo import run_demo
+
+    db = Path(args.db) if args.db else _default_db()
+    for line in run_demo(db, outbox=Path(args.outbox)):
+        print(line)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """One pass over the configured feeds."""
+    from flows.ingest import ingest_flow
+
+    settings = _settings(args)
+    if not settings.feeds:
+        print("newsmon: no feeds configured (add [[feed]] tables or feeds_file to newsmon.toml)", file=sys.stderr)
+        return EXIT_ERROR
+    summary = ingest_flow(settings)
+    print(summary.line())
+    print(f"warehouse: {settings.db}")
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """Send the due digests (or show them with --dry-run)."""
+    from flows.digest import digest_flow
+
+    settings = _settings(args)
+    if args.outbox:
+        settings = settings.with_overrides(outbox=Path(args.outbox))
+    report = digest_flow(settings, dry_run=args.dry_run)
+    for line in report or ["digest: nothing new to send"]:
+        print(line)
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    """Run one read-only query and print the result as a table."""
+    from warehouse.db import connect
+
+    db = Path(args.db) if args.db else _default_db()
+    if not db.exists():
+        print(f"newsmon: {db}: no such warehouse (run `newsmon demo` or `newsmon ingest` first)", file=sys.stderr)
+        return EXIT_ERROR
+    import duckdb
+
+    with connect(db, read_only=True) as con:
+        try:
+            relation = con.sql(args.query)
+        except duckdb.Error as exc:
+            print(f"newsmon: {db}: query failed: {str(exc).splitlines()[0]}", file=sys.stderr)
+            return EXIT_ERROR
+        if relation is None:
+            return 0
+        relation.show(max_width=200, max_rows=args.max_rows)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Create or upgrade the warehouse schema."""
+    from warehouse.db import ensure_schema
+
+    db = Path(args.db) if args.db else _default_db()
+    applied = ensure_schema(db)
+    print(f"{db}: applied {', '.join(applied)}" if applied else f"{db}: schema up to date")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Benchmarks (speed and quality are measured here, never asserted in tests)."""
+    if args.what == "extraction":
+        if args.data is None:
+            print("newsmon: bench extraction needs --data DIR", file=sys.stderr)
+            return EXIT_USAGE
+        from flows.bench_extraction import run_extraction_bench
+
+        print(run_extraction_bench(Path(args.data), Path(args.out) if args.out else None))
+        return 0
+    print(f"newsmon: unknown benchmark {args.what}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="newsmon", description="Media monitoring for immigration news.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="run the main job on the bundled demo corpus (replay server on 127.0.0.1)")
+    p.add_argument("--db", help="DuckDB file (default ./newsmon.duckdb or $NEWSMON_DB)")
+    p.add_argument("--outbox", default="outbox", help="where digests go as .eml files when no SMTP is set")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("ingest", help="one pass over the configured feeds")
+    p.add_argument("--config", type=Path, help="newsmon.toml (default: the live feeds in seeds/feeds.toml)")
+    p.add_argument("--db", help="DuckDB file (default from config, $NEWSMON_DB or ./newsmon.duckdb)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("digest", help="email what is new for each digest rule (or write .eml files to outbox/)")
+    p.add_argument("--config", type=Path, help="newsmon.toml with [[digest.rule]] tables")
+    p.add_argument("--db", help="DuckDB file")
+    p.add_argument("--outbox", help="outbox directory for .eml files when no SMTP is configured")
+    p.add_argument("--dry-run", action="store_true", help="print what would be sent, send nothing")
+    p.set_defaults(func=cmd_digest)
+
+    p = sub.add_parser("parse", help="parse local .html/.htm/.txt files (optionally .gz) into JSON Lines records")
+    p.add_argument("files", nargs="+", help="files to parse")
+    p.add_argument("--url", help="the URL the page came from (for canonical URL and dates)")
+    p.add_argument("--json", action="store_true", help="print JSON Lines (the only format; kept for clarity)")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")
+    p.add_argument("query", help='e.g. "SELECT outlet, count(*) FROM articles GROUP BY ALL"')
+    p.add_argument("--db", help="DuckDB file")
+    p.add_argument("--max-rows", type=int, default=100, help="rows to print at most")
+    p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("migrate", help="create or upgrade the warehouse schema")
+    p.add_argument("--db", help="DuckDB file")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("bench", help="benchmarks: extraction")
+    p.add_argument("what", choices=["extraction"], help="which benchmark")
+    p.add_argument("--data", help="benchmark data directory (read by path, never copied)")
+    p.add_argument("--out", help="where to write predictions (default: a temp dir)")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `newsmon` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (NewsmonError, WarehouseError) as exc:
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("newsmon: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""DuckDB warehouse: schema migrations, loading, dedup index and queries."""

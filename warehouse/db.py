@@ -1,0 +1,128 @@
+"""DuckDB connections and migrations: open the file briefly, apply numbered .sql migrations, load extensions offline."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+WAREHOUSE_DIR = Path(__file__).resolve().parent
+SCHEMA_DIR = WAREHOUSE_DIR / "schema"
+VIEWS_FILE = WAREHOUSE_DIR / "views.sql"
+QUERIES_DIR = WAREHOUSE_DIR / "queries"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class WarehouseError(Exception):
+    """The warehouse file cannot be used right now (locked by another process, unreadable)."""
+
+
+def extension_path(name: str) -> Path:
+    """The .duckdb_extension file shipped inside the pip package duckdb-extension-<name>, for an offline LOAD."""
+    import importlib
+
+    module = importlib.import_module(f"duckdb_extension_{name}")
+    version = duckdb.__version__
+    path = Path(module.__file__).resolve().parent / "extensions" / f"v{version}" / f"{name}.duckdb_extension"
+    if not path.exists():
+        raise WarehouseError(f"{path}: extension {name} for DuckDB {version} is not installed "
+                             f"(pip install duckdb-extension-{name}=={version})")
+    return path
+
+
+def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """LOAD an extension from its pip package's file (INSTALL from the network does not work offline)."""
+    con.execute(f"LOAD '{extension_path(name)}'")
+
+
+def read_sql(name: str) -> str:
+    """The text of warehouse/queries/<name>.sql."""
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def quote_identifier(name: str) -> str:
+    """Quote an SQL identifier (the one place identifiers are put into SQL text)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _open(path: Path | str, read_only: bool, attempts: int) -> duckdb.DuckDBPyConnection:
+    delay = 0.05
+    for attempt in range(attempts):
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or attempt == attempts - 1:
+                if "lock" in str(exc).lower():
+                    raise WarehouseError(
+                        f"{path}: the warehouse is busy (another newsmon process is writing to it). Retry in a "
+                        "few seconds, query a copy exported with `newsmon export --parquet DIR`, or open it "
+                        "read-only when no ingest is running."
+                    ) from None
+                raise WarehouseError(f"{path}: cannot open DuckDB file: {exc}") from None
+        time.sleep(delay)
+        delay = min(delay * 2, 1.0)
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def connect(path: Path | str, *, read_only: bool = False, attempts: int = 40) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse for a short while (retrying while another process holds the lock), then close it."""
+    con = _open(path, read_only, attempts)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT, or ROLLBACK on any error: a crash mid-batch leaves nothing half-written."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def list_migrations() -> list[tuple[int, str, Path]]:
+    """The numbered migration files in order."""
+    found = []
+    for file in sorted(SCHEMA_DIR.glob("*.sql")):
+        match = _MIGRATION_NAME.match(file.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), file))
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet recorded in _migrations, each in its own transaction, then re-create views."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM _migrations").fetchall()}
+    applied = []
+    for version, name, file in list_migrations():
+        if version in done:
+            continue
+        with transaction(con):
+            con.execute(file.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO _migrations VALUES (?, ?, ?)", [version, name, datetime.now(UTC)])
+        applied.append(f"{version:04d}_{name}")
+    if VIEWS_FILE.exists():
+        con.execute(VIEWS_FILE.read_text(encoding="utf-8"))
+    return applied
+
+
+def ensure_schema(path: Path | str) -> list[str]:
+    """Create or upgrade the warehouse file at path."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with connect(path) as con:
+        return migrate(con)

@@ -1,0 +1,226 @@
+"""Loading records into DuckDB: one transaction per batch, idempotent, exact duplicates linked and revisions kept."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from parsers.records import Article
+from parsers.urls import derive_article_id
+from warehouse.db import quote_identifier
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageResult:
+    """A parsed page ready to load: the record plus where it came from."""
+
+    article: Article
+    fetched_url: str
+    feed_id: str | None
+    entry_sig: str | None
+    fetched_at: datetime
+
+
+@dataclass(slots=True)
+class LoadCounts:
+    """What a batch load did."""
+
+    new: int = 0
+    duplicate: int = 0
+    updated: int = 0
+    new_ids: list[str] = field(default_factory=list)
+
+    def add(self, other: LoadCounts) -> None:
+        """Accumulate another batch's counts."""
+        self.new += other.new
+        self.duplicate += other.duplicate
+        self.updated += other.updated
+        self.new_ids.extend(other.new_ids)
+
+
+def derive_feed_id(url: str) -> str:
+    """A stable id for a feed URL."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
+    """Bulk insert column lists in one statement (unnest of bound lists), far faster than executemany."""
+    names = list(columns)
+    if not names or not columns[names[0]]:
+        return
+    cols = ", ".join(quote_identifier(n) for n in names)
+    select = ", ".join(f"unnest(${i + 1})" for i in range(len(names)))
+    con.execute(f"INSERT INTO {quote_identifier(table)} ({cols}) SELECT {select}",  # noqa: S608 - quoted identifiers
+                [columns[n] for n in names])
+
+
+def _child_rows(article_ids: Sequence[str], articles: Sequence[Article]) -> dict[str, dict[str, list[Any]]]:
+    tables: dict[str, dict[str, list[Any]]] = {
+        "quotes": {k: [] for k in ("article_id", "seq", "text", "speaker", "speaker_role", "kind", "cue", "start",
+                                   "end")},
+        "figures": {k: [] for k in ("article_id", "seq", "value", "unit", "text", "subject", "change", "baseline",
+                                    "approximate", "source", "start", "end")},
+        "entities": {k: [] for k in ("article_id", "name", "type", "role", "mentions")},
+        "topics": {k: [] for k in ("article_id", "topic", "score", "evidence")},
+    }
+    for article_id, article in zip(article_ids, articles, strict=True):
+        for seq, q in enumerate(article.quotes):
+            for key, value in (("article_id", article_id), ("seq", seq), ("text", q.text), ("speaker", q.speaker),
+                               ("speaker_role", q.speaker_role), ("kind", q.kind), ("cue", q.cue),
+                               ("start", q.start), ("end", q.end)):
+                tables["quotes"][key].append(value)
+        for seq, f in enumerate(article.figures):
+            for key, value in (("article_id", article_id), ("seq", seq), ("value", f.value), ("unit", f.unit),
+                               ("text", f.text), ("subject", f.subject), ("change", f.change),
+                               ("baseline", f.baseline), ("approximate", f.approximate), ("source", f.source),
+                               ("start", f.start), ("end", f.end)):
+                tables["figures"][key].append(value)
+        seen_entities: set[tuple[str, str]] = set()
+        for e in article.entities:
+            if (e.name, e.type) in seen_entities:
+                continue
+            seen_entities.add((e.name, e.type))
+            for key, value in (("article_id", article_id), ("name", e.name), ("type", e.type), ("role", e.role),
+                               ("mentions", e.mentions)):
+                tables["entities"][key].append(value)
+        seen_topics: set[str] = set()
+        for t in article.topics:
+            if t.topic in seen_topics:
+                continue
+            seen_topics.add(t.topic)
+            for key, value in (("article_id", article_id), ("topic", t.topic), ("score", t.score),
+                               ("evidence", list(t.evidence))):
+                tables["topics"][key].append(value)
+    return tables
+
+
+def _revision_diff(old_title: str | None, new: Article, old_quotes: set[str], old_figures: set[str]) -> str:
+    new_quotes = {q.text for q in new.quotes}
+    new_figures = {f.text for f in new.figures}
+    return json.dumps({
+        "title": {"before": old_title, "after": new.title} if old_title != new.title else None,
+        "quotes_added": sorted(new_quotes - old_quotes),
+        "quotes_removed": sorted(old_quotes - new_quotes),
+        "figures_added": sorted(new_figures - old_figures),
+        "figures_removed": sorted(old_figures - new_figures),
+    }, ensure_ascii=False)
+
+
+def upsert_articles(con: duckdb.DuckDBPyConnection, pages: Sequence[PageResult], run_id: str) -> LoadCounts:
+    """Load articles inside the caller's transaction: new ones, exact duplicates (linked) and revisions."""
+    counts = LoadCounts()
+    if not pages:
+        return counts
+    ids = [derive_article_id(p.article.canonical_url) for p in pages]
+    existing = {
+        row[0]: row[1:]
+        for row in con.execute(
+            "SELECT article_id, body_hash, revision, title, body, last_seen FROM articles "
+            "WHERE article_id IN (SELECT unnest(?))", [ids]).fetchall()
+    }
+    by_hash = dict(con.execute(
+        "SELECT body_hash, arg_min(article_id, first_seen) FROM articles WHERE body_hash IN (SELECT unnest(?)) "
+        "GROUP BY body_hash", [[p.article.body_hash for p in pages]]).fetchall())
+    new_rows: list[tuple[str, PageResult]] = []
+    updates: list[tuple[str, PageResult]] = []
+    touched: dict[str, datetime] = {}
+    for article_id, page in zip(ids, pages, strict=True):
+        article = page.article
+        if article_id in existing:
+            old_hash = existing[article_id][0]
+            if old_hash == article.body_hash:
+                counts.duplicate += 1
+                touched[article_id] = page.fetched_at
+            else:
+                updates.append((article_id, page))
+                existing[article_id] = (article.body_hash, *existing[article_id][1:])
+            continue
+        same_text = by_hash.get(article.body_hash)
+        if same_text is None:
+            by_hash[article.body_hash] = article_id
+            counts.new += 1
+            counts.new_ids.append(article_id)
+        else:
+            counts.duplicate += 1
+        existing[article_id] = (article.body_hash, 1, article.title, article.body, page.fetched_at)
+        new_rows.append((article_id, page))
+    _insert_articles(con, new_rows, by_hash, run_id)
+    counts.updated = _apply_revisions(con, updates, run_id)
+    if touched:
+        con.execute("UPDATE articles SET last_seen = t.seen FROM (SELECT unnest(?) AS id, unnest(?) AS seen) t "
+                    "WHERE articles.article_id = t.id", [list(touched), list(touched.values())])
+    _record_urls(con, ids, pages)
+    return counts
+
+
+def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, PageResult]],
+                     by_hash: dict[str, str], run_id: str) -> None:
+    if not rows:
+        return
+    cols: dict[str, list[Any]] = {k: [] for k in (
+        "article_id", "canonical_url", "url", "title", "authors", "published_at", "published_at_source", "language",
+        "outlet", "status", "status_reason", "body", "body_hash", "relevance", "relevance_evidence", "feed_id",
+        "first_seen", "last_seen", "revision", "same_text_as", "run_id")}
+    for article_id, page in rows:
+        a = page.article
+        same = by_hash.get(a.body_hash)
+        values = {
+            "article_id": article_id, "canonical_url": a.canonical_url, "url": page.fetched_url, "title": a.title,
+            "authors": list(a.authors), "published_at": a.published_at, "published_at_source": a.published_at_source,
+            "language": a.language, "outlet": a.outlet, "status": a.status, "status_reason": a.status_reason,
+            "body": a.body, "body_hash": a.body_hash, "relevance": a.relevance,
+            "relevance_evidence": list(a.relevance_evidence), "feed_id": page.feed_id, "first_seen": page.fetched_at,
+            "last_seen": page.fetched_at, "revision": 1, "same_text_as": same if same != article_id else None,
+            "run_id": run_id,
+        }
+        for key, value in values.items():
+            cols[key].append(value)
+    insert_columns(con, "articles", cols)
+    for table, columns in _child_rows([r[0] for r in rows], [r[1].article for r in rows]).items():
+        insert_columns(con, table, columns)
+
+
+def _apply_revisions(con: duckdb.DuckDBPyConnection, updates: list[tuple[str, PageResult]], run_id: str) -> int:
+    for article_id, page in updates:
+        a = page.article
+        old = con.execute("SELECT revision, title, body, body_hash, last_seen FROM articles WHERE article_id = ?",
+                          [article_id]).fetchone()
+        assert old is not None
+        revision, old_title, old_body, old_hash, old_seen = old
+        old_quotes = {r[0] for r in con.execute("SELECT text FROM quotes WHERE article_id = ?", [article_id]).fetchall()}
+        old_figures = {r[0] for r in con.execute("SELECT text FROM figures WHERE article_id = ?",
+                                                 [article_id]).fetchall()}
+        con.execute("INSERT INTO article_revisions VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING",
+                    [article_id, revision, old_seen, old_title, old_body, old_hash])
+        con.execute("INSERT INTO article_revisions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [article_id, revision + 1, page.fetched_at, a.title, a.body, a.body_hash,
+                     _revision_diff(old_title, a, old_quotes, old_figures)])
+        for table in ("quotes", "figures", "entities", "topics"):
+            con.execute(f"DELETE FROM {quote_identifier(table)} WHERE article_id = ?", [article_id])  # noqa: S608
+        con.execute(
+            "UPDATE articles SET title = ?, authors = ?, published_at = coalesce(?, published_at), body = ?, "
+            "body_hash = ?, status = ?, status_reason = ?, relevance = ?, relevance_evidence = ?, last_seen = ?, "
+            "revision = ?, run_id = ? WHERE article_id = ?",
+            [a.title, list(a.authors), a.published_at, a.body, a.body_hash, a.status, a.status_reason, a.relevance,
+             list(a.relevance_evidence), page.fetched_at, revision + 1, run_id, article_id])
+        for table, columns in _child_rows([article_id], [a]).items():
+            insert_columns(con, table, columns)
+    return len(updates)
+
+
+def _record_urls(con: duckdb.DuckDBPyConnection, ids: list[str], pages: Sequence[PageResult]) -> None:
+    latest: dict[str, tuple[str, datetime, str | None]] = {}
+    for article_id, page in zip(ids, pages, strict=True):
+        latest[page.fetched_url] = (article_id, page.fetched_at, page.entry_sig)
+        latest.setdefault(page.article.canonical_url, (article_id, page.fetched_at, None))
+    con.execute(
+        "INSERT INTO article_urls SELECT unnest(?), unnest(?), unnest(?), unnest(?) "
+        "ON CONFLICT (url) DO UPDATE SET entry_sig = coalesce(excluded.entry_sig, article_urls.entry_sig)",
+        [list(latest), [v[0] for v in latest.values()], [v[1] for v in latest.values()],
+         [v[2] for v in latest.values()]])
