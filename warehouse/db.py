@@ -13,7 +13,7 @@ import duckdb
 
 WAREHOUSE_DIR = Path(__file__).resolve().parent
 SCHEMA_DIR = WAREHOUSE_DIR / "schema"
-VIEWS_FILE = WAREHOUSE_DIR / "views.sql"
+VIEWS_DIR = WAREHOUSE_DIR / "views"
 QUERIES_DIR = WAREHOUSE_DIR / "queries"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -102,7 +102,7 @@ def list_migrations() -> list[tuple[int, str, Path]]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations not yet recorded in _migrations, each in its own transaction, then re-create views."""
+    """Apply the migrations not yet recorded in _migrations, each in its own transaction; re-create the views."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
         "applied_at TIMESTAMPTZ NOT NULL)"
@@ -116,9 +116,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute(file.read_text(encoding="utf-8"))
             con.execute("INSERT INTO _migrations VALUES (?, ?, ?)", [version, name, datetime.now(UTC)])
         applied.append(f"{version:04d}_{name}")
-    if VIEWS_FILE.exists():
-        con.execute(VIEWS_FILE.read_text(encoding="utf-8"))
+    create_views(con)
     return applied
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Re-create the analysts' views (warehouse/views/*.sql, in name order): the stable interface."""
+    for file in sorted(VIEWS_DIR.glob("*.sql")):
+        con.execute(file.read_text(encoding="utf-8"))
 
 
 def ensure_schema(path: Path | str) -> list[str]:

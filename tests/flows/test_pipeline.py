@@ -1,0 +1,83 @@
+"""End to end on real components: replay server on 127.0.0.1 -> ingest flow -> DuckDB -> digest flow -> aiosmtpd."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.demo import demo_settings
+from flows.digest import digest_flow
+from flows.ingest import ingest_flow
+from flows.replay import ReplayServer
+from flows.settings import SmtpSettings
+from parsers.urls import canonicalize_url
+from warehouse.db import connect
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+ORPHAN_CHECK = """
+SELECT (SELECT count(*) FROM quotes WHERE article_id NOT IN (SELECT article_id FROM articles))
+     + (SELECT count(*) FROM figures WHERE article_id NOT IN (SELECT article_id FROM articles))
+     + (SELECT count(*) FROM entities WHERE article_id NOT IN (SELECT article_id FROM articles))
+     + (SELECT count(*) FROM topics WHERE article_id NOT IN (SELECT article_id FROM articles))
+     + (SELECT count(*) FROM article_urls WHERE article_id NOT IN (SELECT article_id FROM articles))
+"""
+
+
+def test_ingest_twice_then_digest_by_smtp(replay_server: ReplayServer, tmp_path: Path, demo_expected: dict,
+                                          smtp_server) -> None:
+    db = tmp_path / "demo.duckdb"
+    settings = demo_settings(replay_server, db, tmp_path / "outbox")
+    expected_articles = demo_expected["article"]
+
+    first = ingest_flow(settings)
+    assert first.feeds_polled == len(settings.feeds) and first.feeds_failed == 0
+    assert first.rejected >= 2  # the 404 link and the PDF
+    with connect(db) as con:
+        stored = {r[0] for r in con.execute("SELECT canonical_url FROM articles").fetchall()}
+        count = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        rejects = {r[0] for r in con.execute("SELECT url FROM rejects WHERE stage = 'page'").fetchall()}
+        assert con.execute(ORPHAN_CHECK).fetchone() == (0,)
+        runs = con.execute("SELECT status, new FROM runs WHERE flow = 'ingest'").fetchall()
+    wanted = {canonicalize_url(a["canonical_url"]) for a in expected_articles}
+    assert wanted <= stored
+    assert count == len(stored) == first.new + first.duplicate
+    assert runs == [("completed", first.new)]
+    assert len(rejects) >= 2
+
+    second = ingest_flow(settings)
+    assert (second.new, second.duplicate, second.updated, second.fetched) == (0, 0, 0, 0)
+    assert all(r for r in replay_server.requests if r[2] == 304)
+
+    host, port, handler = smtp_server
+    mail_settings = settings.with_overrides(smtp=SmtpSettings(host=host, port=port, sender="newsmon@test.example"))
+    report = digest_flow(mail_settings)
+    assert len(report) == 1 and "sent to analyst@newsroom.example" in report[0]
+    assert len(handler.messages) == 1
+    message = handler.messages[0]
+    assert message["To"] == "analyst@newsroom.example"
+    assert "new stor" in message["Subject"]
+    assert message["Message-ID"] and message["Date"] and message["List-Unsubscribe"]
+    plain = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Badenoch" in plain and "<table" in html
+    assert digest_flow(mail_settings) == []
+    assert len(handler.messages) == 1
+
+
+def test_edited_page_becomes_a_revision(replay_server: ReplayServer, tmp_path: Path, demo_expected: dict) -> None:
+    db = tmp_path / "rev.duckdb"
+    settings = demo_settings(replay_server, db, tmp_path / "outbox")
+    ingest_flow(settings)
+    replay_server.phase = 2
+    later = ingest_flow(settings)
+    assert later.updated == 1 and later.new == 0
+    edited = [a for a in demo_expected["article"] if a.get("edited")]
+    assert len(edited) == 1
+    with connect(db) as con:
+        row = con.execute("SELECT revision, title FROM articles WHERE canonical_url = ?",
+                          [canonicalize_url(edited[0]["canonical_url"])]).fetchone()
+        diff = con.execute("SELECT title_before FROM revisions WHERE revision = 2").fetchone()
+    assert row is not None and row[0] == 2
+    assert diff is not None and diff[0] != row[1]
