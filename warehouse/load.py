@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import duckdb
 
 from parsers.records import Article
 from parsers.urls import derive_article_id
 from warehouse.db import quote_identifier
+from warehouse.dedup import assign_dedup
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,6 +44,12 @@ class LoadCounts:
         self.duplicate += other.duplicate
         self.updated += other.updated
         self.new_ids.extend(other.new_ids)
+
+
+def is_same_resource(stored_url: str, fetched_url: str) -> bool:
+    """Whether two URLs name the same page (same host and path; query strings are tracking noise here)."""
+    a, b = urlsplit(stored_url), urlsplit(fetched_url)
+    return (a.hostname or "").lower() == (b.hostname or "").lower() and a.path.rstrip("/") == b.path.rstrip("/")
 
 
 def derive_feed_id(url: str) -> str:
@@ -118,11 +126,10 @@ def upsert_articles(con: duckdb.DuckDBPyConnection, pages: Sequence[PageResult],
     if not pages:
         return counts
     ids = [derive_article_id(p.article.canonical_url) for p in pages]
-    existing = {
-        row[0]: row[1:]
-        for row in con.execute(
-            "SELECT article_id, body_hash, revision, title, body, last_seen FROM articles "
-            "WHERE article_id IN (SELECT unnest(?))", [ids]).fetchall()
+    existing: dict[str, tuple[str, str]] = {
+        row[0]: (row[1], row[2])
+        for row in con.execute("SELECT article_id, body_hash, url FROM articles WHERE article_id IN (SELECT unnest(?))",
+                               [ids]).fetchall()
     }
     by_hash = dict(con.execute(
         "SELECT body_hash, arg_min(article_id, first_seen) FROM articles WHERE body_hash IN (SELECT unnest(?)) "
@@ -133,13 +140,13 @@ def upsert_articles(con: duckdb.DuckDBPyConnection, pages: Sequence[PageResult],
     for article_id, page in zip(ids, pages, strict=True):
         article = page.article
         if article_id in existing:
-            old_hash = existing[article_id][0]
-            if old_hash == article.body_hash:
+            old_hash, stored_url = existing[article_id]
+            if old_hash != article.body_hash and is_same_resource(stored_url, page.fetched_url):
+                updates.append((article_id, page))
+                existing[article_id] = (article.body_hash, stored_url)
+            else:  # the same text again, or another variant (m., AMP) of the stored page: a copy, not an edit
                 counts.duplicate += 1
                 touched[article_id] = page.fetched_at
-            else:
-                updates.append((article_id, page))
-                existing[article_id] = (article.body_hash, *existing[article_id][1:])
             continue
         same_text = by_hash.get(article.body_hash)
         if same_text is None:
@@ -148,10 +155,12 @@ def upsert_articles(con: duckdb.DuckDBPyConnection, pages: Sequence[PageResult],
             counts.new_ids.append(article_id)
         else:
             counts.duplicate += 1
-        existing[article_id] = (article.body_hash, 1, article.title, article.body, page.fetched_at)
+        existing[article_id] = (article.body_hash, page.fetched_url)
         new_rows.append((article_id, page))
     _insert_articles(con, new_rows, by_hash, run_id)
     counts.updated = _apply_revisions(con, updates, run_id)
+    assign_dedup(con, [(i, p.article, p.fetched_at) for i, p in new_rows],
+                 [(i, p.article, p.fetched_at) for i, p in updates])
     if touched:
         con.execute("UPDATE articles SET last_seen = t.seen FROM (SELECT unnest(?) AS id, unnest(?) AS seen) t "
                     "WHERE articles.article_id = t.id", [list(touched), list(touched.values())])

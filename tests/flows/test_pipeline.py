@@ -40,9 +40,14 @@ def test_ingest_twice_then_digest_by_smtp(replay_server: ReplayServer, tmp_path:
         rejects = {r[0] for r in con.execute("SELECT url FROM rejects WHERE stage = 'page'").fetchall()}
         assert con.execute(ORPHAN_CHECK).fetchone() == (0,)
         runs = con.execute("SELECT status, new FROM runs WHERE flow = 'ingest'").fetchall()
+        same_text_rows = con.execute("SELECT count(*) FROM articles WHERE same_text_as IS NOT NULL").fetchone()[0]
+        variants = con.execute("SELECT count(*) FROM article_urls").fetchone()[0]
     wanted = {canonicalize_url(a["canonical_url"]) for a in expected_articles}
     assert wanted <= stored
-    assert count == len(stored) == first.new + first.duplicate
+    assert count == len(stored) == first.new + same_text_rows
+    # the m. and AMP pages are URL variants of stored articles: counted as duplicates, stored as extra URLs only
+    assert first.duplicate - same_text_rows >= 2
+    assert variants > count
     assert runs == [("completed", first.new)]
     assert len(rejects) >= 2
 
