@@ -115,7 +115,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.outbox:
         settings = settings.with_overrides(outbox=Path(args.outbox))
-    report = digest_flow(settings, dry_run=args.dry_run)
+    report = digest_flow(settings, dry_run=args.dry_run, preview=args.preview)
     for line in report or ["digest: nothing new to send"]:
         print(line)
     return 0
@@ -123,7 +123,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_sql(args: argparse.Namespace) -> int:
     """Run one read-only query and print the result as a table."""
-    from warehouse.db import connect
+    from warehouse.db import connect, load_extension
 
     db = Path(args.db) if args.db else _default_db()
     if not db.exists():
@@ -131,15 +131,24 @@ def cmd_sql(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     import duckdb
 
-    with connect(db, read_only=True) as con:
-        try:
-            relation = con.sql(args.query)
-        except duckdb.Error as exc:
-            print(f"newsmon: {db}: query failed: {str(exc).splitlines()[0]}", file=sys.stderr)
-            return EXIT_ERROR
-        if relation is None:
-            return 0
-        relation.show(max_width=200, max_rows=args.max_rows)
+    try:
+        with connect(db, read_only=True, attempts=12) as con:  # about 5 s of retries while an ingest writes
+            try:
+                load_extension(con, "fts")  # for search_articles()
+                relation = con.sql(args.query)
+                if relation is not None:
+                    relation.show(max_width=200, max_rows=args.max_rows)
+            except duckdb.Error as exc:
+                print(f"newsmon: {db}: query failed: {str(exc).splitlines()[0]}", file=sys.stderr)
+                return EXIT_ERROR
+    except WarehouseError as exc:
+        if "busy" not in str(exc):
+            raise
+        print(f"newsmon: {db} is locked by a process writing to it (a scheduled ingest, usually for a few seconds). "
+              "Nothing is damaged. Retry in a moment; or query the Parquet copy (`newsmon export --parquet DIR` "
+              "once it is free); or, for long sessions, open the file read-only (`duckdb -readonly`) while no "
+              "ingest runs.", file=sys.stderr)
+        return EXIT_ERROR
     return 0
 
 
@@ -153,6 +162,19 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export every table to Parquet, article tables partitioned by month."""
+    from warehouse.export import export_parquet
+
+    db = Path(args.db) if args.db else _default_db()
+    if not db.exists():
+        print(f"newsmon: {db}: no such warehouse (run `newsmon demo` or `newsmon ingest` first)", file=sys.stderr)
+        return EXIT_ERROR
+    for item in export_parquet(db, Path(args.parquet)):
+        print(f"{item.path}: {item.rows} rows{' (by month)' if item.partitioned else ''}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Benchmarks (speed and quality are measured here, never asserted in tests)."""
     if args.what == "extraction":
@@ -162,6 +184,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from flows.bench_extraction import run_extraction_bench
 
         print(run_extraction_bench(Path(args.data), Path(args.out) if args.out else None))
+        return 0
+    if args.what == "warehouse":
+        from flows.bench_warehouse import run_warehouse_bench
+
+        print(run_warehouse_bench(args.articles, Path(args.db) if args.db else None, repeat=args.repeat))
         return 0
     print(f"newsmon: unknown benchmark {args.what}", file=sys.stderr)
     return EXIT_USAGE
@@ -187,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="DuckDB file")
     p.add_argument("--outbox", help="outbox directory for .eml files when no SMTP is configured")
     p.add_argument("--dry-run", action="store_true", help="print what would be sent, send nothing")
+    p.add_argument("--preview", type=Path, metavar="FILE.html",
+                   help="write the HTML of what would be sent to FILE.html (implies --dry-run)")
     p.set_defaults(func=cmd_digest)
 
     p = sub.add_parser("parse", help="parse local .html/.htm/.txt files (optionally .gz) into JSON Lines records")
@@ -205,8 +234,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="DuckDB file")
     p.set_defaults(func=cmd_migrate)
 
-    p = sub.add_parser("bench", help="benchmarks: extraction")
-    p.add_argument("what", choices=["extraction"], help="which benchmark")
+    p = sub.add_parser("export", help="export the warehouse as Parquet (article tables partitioned by month)")
+    p.add_argument("--parquet", required=True, metavar="DIR", help="output directory, one subdirectory per table")
+    p.add_argument("--db", help="DuckDB file")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("bench", help="benchmarks: extraction, warehouse")
+    p.add_argument("what", choices=["extraction", "warehouse"], help="which benchmark")
+    p.add_argument("--articles", type=int, default=1_000_000, help="warehouse: synthetic articles to generate")
+    p.add_argument("--db", help="warehouse: DuckDB file to build (default: a temp file, removed afterwards)")
+    p.add_argument("--repeat", type=int, default=7, help="warehouse: runs per query (the median is reported)")
     p.add_argument("--data", help="benchmark data directory (read by path, never copied)")
     p.add_argument("--out", help="where to write predictions (default: a temp dir)")
     p.set_defaults(func=cmd_bench)

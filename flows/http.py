@@ -1,10 +1,15 @@
-"""The one HTTP client: fetch(url) -> Fetched, with size and redirect limits, an SSRF guard and host overrides."""
+"""The one HTTP client: fetch(url) -> Fetched, with size, time and redirect limits, an SSRF guard and host limits."""
 
 from __future__ import annotations
 
 import email.utils
 import ipaddress
 import socket
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -16,6 +21,22 @@ from flows.settings import HttpSettings
 
 _TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_RAW_SLACK = 2  # compressed bodies may not exceed max_bytes * this either (refuses junk before decoding)
+# what each kind of fetch accepts; None (no Content-Type) is always accepted and left to the parsers to sniff
+_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml"})
+_NEVER_FEED_MAJOR = frozenset({"image", "audio", "video", "font", "model", "multipart"})
+_NEVER_FEED_TYPES = frozenset({"application/pdf", "application/zip", "application/gzip", "application/x-gzip",
+                               "application/x-tar", "application/msword", "application/x-shockwave-flash",
+                               "application/wasm", "application/x-msdownload", "application/java-archive"})
+KINDS = ("feed", "page", "robots")
+
+
+class HttpStatusError(PermanentError):
+    """A permanent HTTP error status (4xx other than 408/425/429, or an unexpected 1xx/3xx)."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,26 +47,12 @@ class Fetched:
     final_url: str  # after redirects
     status: int
     headers: dict[str, str]
-    body: bytes
+    body: bytes  # decoded from gzip/deflate, at most HttpSettings.max_bytes
 
     @property
     def content_type(self) -> str | None:
         """The Content-Type header, if any."""
         return self.headers.get("content-type")
-
-
-class _ResolvingTransport(httpx.HTTPTransport):
-    """Connects to overridden addresses for some hosts (curl --resolve) while keeping the Host header."""
-
-    def __init__(self, resolve: dict[str, tuple[str, int]], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._resolve = resolve
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        target = self._resolve.get(request.url.host.lower())
-        if target is not None:
-            request.url = request.url.copy_with(host=target[0], port=target[1])
-        return super().handle_request(request)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -57,28 +64,137 @@ def parse_retry_after(value: str | None) -> float | None:
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def is_public_address(address: str) -> bool:
+    """True for globally routable unicast addresses; False for loopback, private, link-local, metadata, reserved."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None and not is_public_address(str(embedded)):
+            return False
+    return ip.is_global and not ip.is_multicast and not ip.is_reserved and not ip.is_unspecified
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def check_content_type(url: str, content_type: str | None, kind: str | None) -> None:
+    """Refuse bodies that cannot be what the caller wants (a PDF for a page, an image for a feed)."""
+    if kind is None or not content_type:
+        return
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if not mime:
+        return
+    if kind == "page":
+        if mime not in _PAGE_TYPES:
+            raise PermanentError(f"{url}: not a web page (Content-Type {mime})")
+    elif kind == "feed":
+        if mime.split("/", 1)[0] in _NEVER_FEED_MAJOR or mime in _NEVER_FEED_TYPES or mime.startswith(
+                "application/vnd.") and "xml" not in mime:
+            raise PermanentError(f"{url}: not a feed (Content-Type {mime})")
+    elif kind == "robots":
+        if not mime.startswith("text/"):
+            raise PermanentError(f"{url}: robots.txt is not text (Content-Type {mime})")
+
+
+@dataclass(slots=True)
+class _HostSlot:
+    semaphore: threading.BoundedSemaphore
+    lock: threading.Lock
+    next_start: float = 0.0
+    interval: float | None = None  # raised by a robots.txt Crawl-delay
+
+
+class HostGate:
+    """Per-host politeness shared by every client in the process: at most N requests at once, M seconds apart."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._slots: dict[str, _HostSlot] = {}
+
+    def _slot(self, host: str, concurrency: int) -> _HostSlot:
+        with self._lock:
+            slot = self._slots.get(host)
+            if slot is None:
+                slot = _HostSlot(threading.BoundedSemaphore(max(1, concurrency)), threading.Lock())
+                self._slots[host] = slot
+            return slot
+
+    def set_interval(self, host: str, seconds: float, concurrency: int) -> None:
+        """Space requests to host at least this far apart from now on (robots.txt Crawl-delay)."""
+        self._slot(host, concurrency).interval = seconds
+
+    @contextmanager
+    def enter(self, host: str, concurrency: int, interval: float) -> Iterator[None]:
+        """Hold one of the host's slots, waiting for the slot and for the host's spacing."""
+        slot = self._slot(host, concurrency)
+        slot.semaphore.acquire()
+        try:
+            spacing = max(interval, slot.interval or 0.0)
+            with slot.lock:
+                now = time.monotonic()
+                start = max(now, slot.next_start)
+                slot.next_start = start + spacing
+            if start > now:
+                time.sleep(start - now)
+            yield
+        finally:
+            slot.semaphore.release()
+
+
+HOST_GATE = HostGate()
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    """Resolves each request's host once, refuses non-public addresses, then connects to that very address.
+
+    Connecting to the checked address (with the original Host header and TLS server name) closes the DNS-rebinding
+    gap between the check and the connection. Host overrides work like curl --resolve.
+    """
+
+    def __init__(self, client: HttpClient, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._owner = client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host.lower()
+        address, port = self._owner.resolve_checked(str(request.url), host, request.url.port)
+        if request.url.scheme == "https":
+            request.extensions = {**request.extensions, "sni_hostname": host}
+        request.url = request.url.copy_with(host=address, port=port)
+        return super().handle_request(request)
+
+
 class HttpClient:
     """A pooled httpx client with newsmon's limits; use as a context manager."""
 
-    def __init__(self, settings: HttpSettings) -> None:
+    def __init__(self, settings: HttpSettings, gate: HostGate = HOST_GATE) -> None:
         self.settings = settings
+        self.gate = gate
         self._resolve = {
-            host.lower(): (addr.rsplit(":", 1)[0], int(addr.rsplit(":", 1)[1])) for host, addr in settings.resolve
+            host.lower(): (addr.rsplit(":", 1)[0].strip("[]"), int(addr.rsplit(":", 1)[1]))
+            for host, addr in settings.resolve
         }
-        self._allow = {h.lower() for h in settings.allow_hosts}
-        transport = _ResolvingTransport(self._resolve, retries=0)
+        self._allow = {h.lower().strip("[]") for h in settings.allow_hosts}
+        headers = {"User-Agent": settings.identity, "Accept-Encoding": "gzip, deflate"}
+        if settings.contact and "@" in settings.contact:
+            headers["From"] = settings.contact
         self._client = httpx.Client(
-            transport=transport,
-            timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
+            transport=_GuardedTransport(self, retries=0),
+            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
             follow_redirects=False,
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            headers=headers,
             limits=httpx.Limits(max_connections=max(4, settings.concurrency * 2)),
         )
 
@@ -92,57 +208,84 @@ class HttpClient:
         """Close pooled connections."""
         self._client.close()
 
+    def resolve_checked(self, url: str, host: str, port: int | None) -> tuple[str, int]:
+        """The address to connect to for host, after refusing loopback/private/link-local/metadata addresses."""
+        scheme_port = 443 if url.startswith("https:") else 80
+        if host in self._resolve:
+            address, port = self._resolve[host]
+        else:
+            port = port or scheme_port
+            try:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            except (socket.gaierror, UnicodeError) as exc:
+                raise TransientError(f"{url}: cannot resolve host {host}: {exc}") from None
+            addresses = [str(info[4][0]) for info in infos]
+            if not addresses:
+                raise TransientError(f"{url}: cannot resolve host {host}")
+            if host not in self._allow:
+                for candidate in addresses:
+                    if candidate not in self._allow and not is_public_address(candidate):
+                        raise PermanentError(f"{url}: refused: {host} resolves to non-public address {candidate}")
+            address = addresses[0]
+        if host not in self._allow and address not in self._allow and not is_public_address(address):
+            raise PermanentError(f"{url}: refused: {host} resolves to non-public address {address}")
+        return address, port
+
     def check_address(self, url: str) -> None:
-        """Refuse URLs whose host resolves to loopback, private, link-local or reserved addresses (SSRF guard)."""
+        """Refuse URLs that are not http(s) or whose host resolves to a non-public address (SSRF guard)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise PermanentError(f"{url}: unsupported scheme {parts.scheme or '(none)'}")
         host = (parts.hostname or "").lower()
         if not host:
             raise PermanentError(f"{url}: no host")
-        if host in self._allow:
-            return
-        if host in self._resolve:
-            addresses = [self._resolve[host][0]]
-        else:
-            try:
-                infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                           type=socket.SOCK_STREAM)
-            except socket.gaierror as exc:
-                raise TransientError(f"{url}: cannot resolve host {host}: {exc.strerror}") from None
-            addresses = [str(info[4][0]) for info in infos]
-        for address in addresses:
-            if address in self._allow:
-                continue
-            ip = ipaddress.ip_address(address.split("%", 1)[0])
-            if not ip.is_global or ip.is_multicast:
-                raise PermanentError(f"{url}: refused: {host} resolves to non-public address {address}")
+        try:
+            port = parts.port
+        except ValueError:
+            raise PermanentError(f"{url}: invalid port") from None
+        self.resolve_checked(url, host, port)
 
-    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-        """GET a URL, following redirects by hand (each hop checked), enforcing the size limit while streaming."""
+    def set_crawl_delay(self, url: str, seconds: float) -> None:
+        """Space requests to url's host by a robots.txt Crawl-delay (capped at 60 s)."""
+        host = (urlsplit(url).hostname or "").lower()
+        self.gate.set_interval(host, min(60.0, max(0.0, seconds)), self.settings.per_host_concurrency)
+
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+              kind: str | None = None) -> Fetched:
+        """GET a URL, following redirects by hand (each hop checked), enforcing every limit while streaming.
+
+        kind ("feed", "page" or "robots") refuses Content-Types that cannot be one before the body is read.
+        Raises TransientError (timeouts, resets, 429/5xx with retry_after) or PermanentError (the rest).
+        """
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         current = url
+        deadline = time.monotonic() + self.settings.total_timeout
         for _hop in range(self.settings.max_redirects + 1):
             self.check_address(current)
+            host = (urlsplit(current).hostname or "").lower()
             try:
-                with self._client.stream("GET", current, headers=headers) as response:
+                with self.gate.enter(host, self.settings.per_host_concurrency, self.settings.per_host_interval), \
+                        self._client.stream("GET", current, headers=headers) as response:
                     if response.status_code in _REDIRECTS and "location" in response.headers:
-                        current = urljoin(current, response.headers["location"])
+                        current = urljoin(current, response.headers["location"].strip())
                         continue
-                    return self._finish(url, current, response)
+                    return self._finish(url, current, response, kind, deadline)
             except httpx.TimeoutException as exc:
                 raise TransientError(f"{current}: timed out ({type(exc).__name__})") from None
-            except httpx.DecodingError as exc:
-                raise PermanentError(f"{current}: undecodable content encoding: {exc}") from None
+            except httpx.InvalidURL as exc:
+                raise PermanentError(f"{current}: invalid URL: {exc}") from None
             except httpx.TransportError as exc:
                 raise TransientError(f"{current}: connection failed: {exc or type(exc).__name__}") from None
+            except httpx.HTTPError as exc:
+                raise PermanentError(f"{current}: HTTP error: {exc or type(exc).__name__}") from None
         raise PermanentError(f"{url}: more than {self.settings.max_redirects} redirects")
 
-    def _finish(self, url: str, current: str, response: httpx.Response) -> Fetched:
+    def _finish(self, url: str, current: str, response: httpx.Response, kind: str | None,
+                deadline: float) -> Fetched:
         status = response.status_code
         headers = {k.lower(): v for k, v in response.headers.items()}
         if status == 304:
@@ -150,15 +293,86 @@ class HttpClient:
         if status in _TRANSIENT_STATUS:
             raise TransientError(f"{current}: HTTP {status}",
                                  retry_after=parse_retry_after(headers.get("retry-after")))
-        if status >= 400 or status < 200:
-            raise PermanentError(f"{current}: HTTP {status}")
-        declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.settings.max_bytes:
-            raise PermanentError(f"{current}: too large ({declared} bytes > {self.settings.max_bytes})")
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():  # decoded bytes: a gzip bomb hits the limit too
-            size += len(chunk)
-            if size > self.settings.max_bytes:
-                raise PermanentError(f"{current}: too large (over {self.settings.max_bytes} bytes)")
-            chunks.append(chunk)
-        return Fetched(url=url, final_url=current, status=status, headers=headers, body=b"".join(chunks))
+        if status >= 400 or status < 200 or status in _REDIRECTS:
+            raise HttpStatusError(f"{current}: HTTP {status}", status=status)
+        check_content_type(current, headers.get("content-type"), kind)
+        limit = self.settings.max_bytes
+        declared = headers.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > limit * _RAW_SLACK:
+            raise PermanentError(f"{current}: too large ({declared} bytes > {limit})")
+        decoder = _BodyDecoder(current, headers.get("content-encoding"), limit)
+        raw_size = 0
+        for chunk in response.iter_raw():
+            raw_size += len(chunk)
+            if raw_size > limit * _RAW_SLACK:
+                raise PermanentError(f"{current}: too large (over {limit * _RAW_SLACK} bytes on the wire)")
+            decoder.feed(chunk)
+            if time.monotonic() > deadline:
+                raise TransientError(f"{current}: too slow (no complete response in "
+                                     f"{self.settings.total_timeout:g} s)")
+        body = decoder.finish()
+        return Fetched(url=url, final_url=current, status=status, headers=headers, body=body)
+
+
+class _BodyDecoder:
+    """gzip/deflate decoding with a hard output limit: a decompression bomb stops at max_bytes, never in memory."""
+
+    def __init__(self, url: str, encoding: str | None, limit: int) -> None:
+        self.url = url
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+        codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1:
+            raise PermanentError(f"{url}: refused: stacked content encodings {', '.join(codings)}")
+        self.coding = codings[0] if codings else None
+        if self.coding in ("gzip", "x-gzip"):
+            self._new = lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self.coding == "deflate":
+            self._new = lambda: zlib.decompressobj(zlib.MAX_WBITS)
+        elif self.coding is not None:
+            raise PermanentError(f"{url}: unsupported content encoding {self.coding}")
+        self._zlib = self._new() if self.coding else None
+        self._started = False
+
+    def _keep(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            kind = "decompressed body" if self.coding else "body"
+            raise PermanentError(f"{self.url}: too large ({kind} over {self.limit} bytes)")
+        if data:
+            self.parts.append(data)
+
+    def feed(self, chunk: bytes) -> None:
+        """Decode one chunk from the wire."""
+        if self._zlib is None:
+            self._keep(chunk)
+            return
+        data = chunk
+        while data:
+            try:
+                out = self._zlib.decompress(data, self.limit - self.size + 1)
+            except zlib.error as exc:
+                if self.coding == "deflate" and not self._started:
+                    self._started = True  # some servers send raw deflate without the zlib header
+                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise PermanentError(f"{self.url}: corrupt {self.coding} body: {exc}") from None
+            self._started = True
+            self._keep(out)
+            if self._zlib.unconsumed_tail:
+                data = self._zlib.unconsumed_tail
+            elif self._zlib.eof and self._zlib.unused_data.strip(b"\x00"):
+                data = self._zlib.unused_data  # a concatenated gzip member
+                self._zlib = self._new()
+            else:
+                data = b""
+
+    def finish(self) -> bytes:
+        """The whole decoded body."""
+        if self._zlib is not None:
+            self._keep(self._zlib.flush())
+            if not self._zlib.eof and self.size == 0:
+                raise PermanentError(f"{self.url}: truncated {self.coding} body")
+        return b"".join(self.parts)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -15,19 +16,24 @@ from prefect.runtime import flow_run
 
 from flows.errors import NewsmonError, PermanentError, TransientError
 from flows.http import HttpClient
-from flows.settings import Settings
+from flows.robots import ROBOTS, RobotsPolicy
+from flows.settings import ScheduleSettings, Settings
 from parsers.feeds import FeedError, parse_feed
 from parsers.page import PageError, parse_page
 from parsers.records import FeedEntry
 from warehouse.db import connect, ensure_schema, transaction
+from warehouse.fts import refresh_search_index
 from warehouse.load import LoadCounts, PageResult, upsert_articles
 from warehouse.state import (
     FeedPoll,
     FeedState,
     Reject,
+    acquire_run_lock,
     finish_run,
     record_feed_polls,
     record_rejects,
+    release_run_lock,
+    renew_run_lock,
     select_due_feeds,
     select_known_urls,
     select_permanent_rejects,
@@ -36,6 +42,7 @@ from warehouse.state import (
 )
 
 Clock = Callable[[], datetime]
+INGEST_LOCK = "ingest"  # held by ingest and maintenance runs: two of them never write at once
 
 
 def utc_now() -> datetime:
@@ -50,6 +57,8 @@ class FeedOutcome:
     poll: FeedPoll
     entries: list[FeedEntry] = field(default_factory=list)
     reject: Reject | None = None
+    retry_after: float | None = None  # the server's Retry-After on a 429/503
+    bozo_reason: str | None = None  # the feed was malformed but usable: why
 
 
 @dataclass(slots=True)
@@ -64,18 +73,23 @@ class IngestSummary:
     duplicate: int = 0
     updated: int = 0
     rejected: int = 0
+    feeds_disabled: int = 0
     new_ids: list[str] = field(default_factory=list)
+    skipped_by: str | None = None  # set when another run held the ingest lock
 
     def line(self) -> str:
         """The one summary line a run ends with."""
-        return (f"ingest {self.run_id[:8]}: {self.feeds_polled} feeds polled ({self.feeds_failed} failed), "
+        if self.skipped_by:
+            return f"ingest {self.run_id[:8]}: skipped, {self.skipped_by} is still writing"
+        disabled = f", {self.feeds_disabled} disabled" if self.feeds_disabled else ""
+        return (f"ingest {self.run_id[:8]}: {self.feeds_polled} feeds polled ({self.feeds_failed} failed{disabled}), "
                 f"{self.fetched} pages fetched, {self.new} new, {self.duplicate} duplicate, {self.updated} updated, "
                 f"{self.rejected} rejected")
 
     def counts(self) -> dict[str, int]:
         """The counts as a dict for the runs table."""
-        return {k: getattr(self, k) for k in ("feeds_polled", "feeds_failed", "fetched", "new", "duplicate",
-                                              "updated", "rejected")}
+        return {k: getattr(self, k) for k in ("feeds_polled", "feeds_failed", "feeds_disabled", "fetched", "new",
+                                              "duplicate", "updated", "rejected")}
 
 
 def sign_entry(entry: FeedEntry) -> str:
@@ -88,12 +102,13 @@ def poll_feed(client: HttpClient, feed: FeedState, now: Clock = utc_now) -> Feed
     """Fetch one feed conditionally and parse it; failures become a FeedPoll with an error and a Reject."""
     started = now()
     try:
-        fetched = client.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        fetched = client.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified, kind="feed")
     except NewsmonError as exc:
-        poll = FeedPoll(feed_id=feed.feed_id, fetched_at=started, status=None, bytes=0, not_modified=False,
-                        entries=0, new_entries=0, error=str(exc))
+        poll = FeedPoll(feed_id=feed.feed_id, fetched_at=started, status=getattr(exc, "status", None), bytes=0,
+                        not_modified=False, entries=0, new_entries=0, error=str(exc))
         return FeedOutcome(poll=poll, reject=Reject(url=feed.url, stage="feed", reason=str(exc),
-                                                    retryable=isinstance(exc, TransientError), at=started))
+                                                    retryable=isinstance(exc, TransientError), at=started),
+                           retry_after=getattr(exc, "retry_after", None))
     if fetched.status == 304:
         return FeedOutcome(poll=FeedPoll(feed_id=feed.feed_id, fetched_at=started, status=304, bytes=0,
                                          not_modified=True, entries=0, new_entries=0, error=None))
@@ -106,21 +121,27 @@ def poll_feed(client: HttpClient, feed: FeedState, now: Clock = utc_now) -> Feed
                                          error=None, **validators))
     try:
         parsed = parse_feed(fetched.body, fetched.final_url, fetched.content_type)
-    except FeedError as exc:
+    except Exception as exc:  # FeedError, or a parser bug: recorded, never fatal to the run
+        reason = str(exc) if isinstance(exc, FeedError) else f"{feed.url}: parser failed: {type(exc).__name__}: {exc}"
         poll = FeedPoll(feed_id=feed.feed_id, fetched_at=started, status=fetched.status, bytes=len(fetched.body),
-                        not_modified=False, entries=0, new_entries=0, error=str(exc))
-        return FeedOutcome(poll=poll, reject=Reject(url=feed.url, stage="feed", reason=str(exc), retryable=False,
+                        not_modified=False, entries=0, new_entries=0, error=reason)
+        return FeedOutcome(poll=poll, reject=Reject(url=feed.url, stage="feed", reason=reason, retryable=False,
                                                     at=started))
     poll = FeedPoll(feed_id=feed.feed_id, fetched_at=started, status=fetched.status, bytes=len(fetched.body),
                     not_modified=False, entries=len(parsed.entries), new_entries=0, error=None, **validators)
-    return FeedOutcome(poll=poll, entries=list(parsed.entries))
+    return FeedOutcome(poll=poll, entries=list(parsed.entries),
+                       bozo_reason=(parsed.bozo_reason or "malformed feed") if parsed.bozo else None)
 
 
-def fetch_page(client: HttpClient, entry: FeedEntry, feed: FeedState, now: Clock = utc_now) -> PageResult | Reject:
-    """Fetch and parse one article page; any failure becomes a Reject naming the URL."""
+def fetch_page(client: HttpClient, entry: FeedEntry, feed: FeedState, now: Clock = utc_now, *,
+               robots: RobotsPolicy | None = None) -> PageResult | Reject:
+    """Fetch and parse one article page (if robots.txt allows); any failure becomes a Reject naming the URL."""
     at = now()
     try:
-        fetched = client.fetch(entry.url)
+        refusal = robots.check(client, entry.url) if robots is not None else None
+        if refusal is not None:
+            return Reject(url=entry.url, stage="page", reason=refusal, retryable="unreachable" in refusal, at=at)
+        fetched = client.fetch(entry.url, kind="page")
         article = parse_page(fetched.body, url=fetched.final_url, content_type=fetched.content_type,
                              feed_entry=entry)
     except TransientError as exc:
@@ -149,7 +170,8 @@ def fetch_pages_task(settings: Settings, feed: FeedState, entries: list[FeedEntr
     if not entries:
         return []
     with HttpClient(settings.http) as client, ThreadPoolExecutor(max_workers=settings.http.concurrency) as pool:
-        return list(pool.map(lambda e: fetch_page(client, e, feed), entries))
+        robots = ROBOTS if settings.http.robots else None
+        return list(pool.map(lambda e: fetch_page(client, e, feed, robots=robots), entries))
 
 
 @task(name="load-batch")
@@ -164,6 +186,7 @@ def load_batch_task(settings: Settings, run_id: str, outcome: FeedOutcome,
         counts = upsert_articles(con, pages, run_id)
         record_feed_polls(con, run_id, [outcome.poll])
         record_rejects(con, run_id, rejects)
+        renew_run_lock(con, INGEST_LOCK, run_id, utc_now())
     return counts
 
 
@@ -179,25 +202,76 @@ def select_entries_to_fetch(settings: Settings, entries: list[FeedEntry]) -> lis
             if url not in refused and (url not in known or known[url] != sign_entry(e))]
 
 
-def run_ingest(settings: Settings, run_id: str | None = None) -> IngestSummary:
-    """The ingest pipeline; called by the Prefect flow (its tasks run inside it)."""
+def run_ingest(settings: Settings, run_id: str | None = None, *, honour_intervals: bool = False) -> IngestSummary:
+    """The ingest pipeline; called by the Prefect flow (its tasks run inside it).
+
+    Holds the warehouse's ingest lock for the whole run: while another live run holds it, this one is recorded
+    as skipped and does nothing. honour_intervals (scheduled runs) polls only feeds due by their adaptive interval;
+    feeds in failure backoff are never polled early.
+    """
     run_id = run_id or str(uuid.uuid4())
     summary = IngestSummary(run_id=run_id)
     started = utc_now()
+    schedule = settings.schedule
     ensure_schema(settings.db)
     with connect(settings.db) as con, transaction(con):
         sync_feeds(con, [(f.url, f.name, f.outlet, f.kind) for f in settings.feeds])
         start_run(con, run_id, "ingest", started)
-        due = select_due_feeds(con, [f.url for f in settings.feeds], started)
+        summary.skipped_by = acquire_run_lock(con, INGEST_LOCK, run_id, started, schedule.lock_stale_after)
+        due = [] if summary.skipped_by else select_due_feeds(
+            con, [f.url for f in settings.feeds], started, honour_intervals=honour_intervals,
+            slack=min(60.0, 0.2 * schedule.ingest_interval))
+    if summary.skipped_by:
+        with connect(settings.db) as con:
+            finish_run(con, run_id, utc_now(), "skipped", summary.counts(), summary.line())
+        return summary
     status = "failed"
     try:
-        for feed in due:
-            ingest_one_feed(settings, run_id, feed, summary)
-        status = "completed"
+        try:
+            for feed in due:
+                ingest_one_feed(settings, run_id, feed, summary)
+            status = "completed"
+        finally:
+            with connect(settings.db) as con:
+                finish_run(con, run_id, utc_now(), status, summary.counts(), summary.line())
+        with connect(settings.db) as con:  # a short write: rebuilt only when articles changed
+            refresh_search_index(con)
     finally:
         with connect(settings.db) as con:
-            finish_run(con, run_id, utc_now(), status, summary.counts(), summary.line())
+            release_run_lock(con, INGEST_LOCK, run_id)
     return summary
+
+
+def plan_next_poll(feed: FeedState, poll: FeedPoll, schedule: ScheduleSettings, *, retry_after: float | None = None,
+                   rng: random.Random | None = None) -> FeedPoll:
+    """Pace a feed after a poll: adapt its interval after a success; back off (or obey Retry-After) after a failure.
+
+    Success: no new entries stretches the interval x1.5, half or more of the entries new halves it (the feed may be
+    dropping entries between polls), clamped to [min_poll_interval, max_poll_interval]. Failure n waits
+    failure_backoff x 2^(n-1), jittered to 50-100 %, at least Retry-After; the disable_after-th failure in a row
+    retires the feed until `newsmon feeds enable`.
+    """
+    low = schedule.min_poll_interval
+    high = max(low, schedule.max_poll_interval)
+    current = float(feed.poll_interval_s or schedule.ingest_interval)
+    if poll.error is None:
+        first = feed.etag is None and feed.last_modified is None and feed.content_hash is None
+        if poll.new_entries == 0:
+            factor = 1.5
+        elif not first and poll.entries and poll.new_entries * 2 >= poll.entries:
+            factor = 0.5
+        else:
+            factor = 1.0
+        return replace(poll, poll_interval_s=int(min(high, max(low, current * factor))), next_poll_at=None)
+    failures = feed.consecutive_failures + 1
+    delay = min(schedule.max_backoff, schedule.failure_backoff * 2 ** min(failures - 1, 30))
+    delay *= 0.5 + 0.5 * (rng or random).random()
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, schedule.max_backoff))
+    disable = None
+    if schedule.disable_after and failures >= schedule.disable_after:
+        disable = f"disabled after {failures} failures in a row; last: {poll.error}"
+    return replace(poll, next_poll_at=poll.fetched_at + timedelta(seconds=delay), disable_reason=disable)
 
 
 def ingest_one_feed(settings: Settings, run_id: str, feed: FeedState, summary: IngestSummary) -> None:
@@ -206,7 +280,9 @@ def ingest_one_feed(settings: Settings, run_id: str, feed: FeedState, summary: I
     summary.feeds_polled += 1
     summary.feeds_failed += outcome.poll.error is not None
     todo = select_entries_to_fetch(settings, outcome.entries)
-    outcome.poll = replace(outcome.poll, new_entries=len(todo))
+    outcome.poll = plan_next_poll(feed, replace(outcome.poll, new_entries=len(todo)), settings.schedule,
+                                  retry_after=outcome.retry_after)
+    summary.feeds_disabled += outcome.poll.disable_reason is not None
     results = fetch_pages_task(settings, feed, todo)
     counts = load_batch_task(settings, run_id, outcome, results)
     summary.fetched += sum(isinstance(r, PageResult) for r in results)
@@ -224,10 +300,10 @@ def render_summary_markdown(summary: IngestSummary) -> str:
 
 
 @flow(name="ingest", validate_parameters=False)
-def ingest_flow(settings: Settings) -> IngestSummary:
-    """Prefect flow: one pass over the configured feeds."""
+def ingest_flow(settings: Settings, honour_intervals: bool = False) -> IngestSummary:
+    """Prefect flow: one pass over the configured feeds (scheduled runs honour each feed's adaptive interval)."""
     run_id = str(flow_run.get_id() or uuid.uuid4())
-    summary = run_ingest(settings, run_id)
+    summary = run_ingest(settings, run_id, honour_intervals=honour_intervals)
     get_run_logger().info(summary.line())
     create_markdown_artifact(key="ingest-summary", markdown=render_summary_markdown(summary),
                              description=summary.line())

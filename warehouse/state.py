@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 
@@ -22,6 +24,8 @@ class FeedState:
     etag: str | None
     last_modified: str | None
     content_hash: str | None
+    consecutive_failures: int = 0
+    poll_interval_s: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +43,26 @@ class FeedPoll:
     etag: str | None = None
     last_modified: str | None = None
     content_hash: str | None = None
+    next_poll_at: datetime | None = None  # set after a failure: backoff or Retry-After
+    poll_interval_s: int | None = None  # the feed's adaptive interval from now on
+    disable_reason: str | None = None  # set when this failure retires the feed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedHealth:
+    """One feed as `newsmon feeds list` and `newsmon status` show it."""
+
+    url: str
+    name: str | None
+    enabled: bool
+    consecutive_failures: int
+    last_status: int | None
+    last_error: str | None
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    next_poll_at: datetime | None
+    poll_interval_s: int | None
+    disabled_reason: str | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,20 +89,31 @@ def sync_feeds(con: duckdb.DuckDBPyConnection, feeds: Iterable[tuple[str, str | 
          [r[3] for r in rows]])
 
 
-def select_due_feeds(con: duckdb.DuckDBPyConnection, urls: Sequence[str], now: datetime) -> list[FeedState]:
-    """The enabled feeds among urls whose next poll time has come."""
+def select_due_feeds(con: duckdb.DuckDBPyConnection, urls: Sequence[str], now: datetime, *,
+                     honour_intervals: bool = False, slack: float = 60.0) -> list[FeedState]:
+    """The enabled feeds among urls out of failure backoff; with honour_intervals, also due by their own interval.
+
+    slack (seconds) lets a feed whose interval equals the schedule's be polled by the next run, not the one after.
+    """
     rows = con.execute(
-        "SELECT feed_id, url, name, outlet, etag, last_modified, content_hash FROM feeds "
-        "WHERE url IN (SELECT unnest(?)) AND enabled AND (next_poll_at IS NULL OR next_poll_at <= ?) ORDER BY url",
-        [list(urls), now]).fetchall()
+        "SELECT feed_id, url, name, outlet, etag, last_modified, content_hash, consecutive_failures, poll_interval_s "
+        "FROM feeds WHERE url IN (SELECT unnest(?)) AND enabled AND (next_poll_at IS NULL OR next_poll_at <= ?) "
+        "AND (NOT ? OR last_polled_at IS NULL OR poll_interval_s IS NULL "
+        "     OR last_polled_at + to_seconds(poll_interval_s - ?) <= ?) ORDER BY url",
+        [list(urls), now, honour_intervals, slack, now]).fetchall()
     return [FeedState(feed_id=r[0], url=r[1], name=r[2], outlet=r[3], etag=r[4], last_modified=r[5],
-                      content_hash=r[6]) for r in rows]
+                      content_hash=r[6], consecutive_failures=r[7], poll_interval_s=r[8]) for r in rows]
+
+
+def describe_process() -> str:
+    """host:pid of this process, as written to runs.holder and run_locks.holder."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at: datetime) -> None:
-    """Record that a run started (a run that never finishes keeps status 'running': the process died)."""
-    con.execute("INSERT INTO runs (run_id, flow, started_at, status) VALUES (?, ?, ?, 'running') "
-                "ON CONFLICT (run_id) DO NOTHING", [run_id, flow, started_at])
+    """Record that a run started (a run that never finishes keeps status 'running' until marked abandoned)."""
+    con.execute("INSERT INTO runs (run_id, flow, started_at, status, holder) VALUES (?, ?, ?, 'running', ?) "
+                "ON CONFLICT (run_id) DO NOTHING", [run_id, flow, started_at, describe_process()])
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished_at: datetime, status: str,
@@ -93,7 +128,7 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished_at: datetim
 
 
 def record_feed_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[FeedPoll]) -> None:
-    """Write feed_fetches rows and update each feed's validators and health."""
+    """Write feed_fetches rows and update each feed's validators, pacing and health (disabling it if told to)."""
     for p in polls:
         con.execute(
             "INSERT INTO feed_fetches (run_id, feed_id, fetched_at, status, bytes, not_modified, entries, "
@@ -102,14 +137,107 @@ def record_feed_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequen
         if p.error is None:
             con.execute(
                 "UPDATE feeds SET last_polled_at = ?, last_status = ?, last_error = NULL, consecutive_failures = 0, "
+                "last_success_at = ?, next_poll_at = NULL, poll_interval_s = coalesce(?, poll_interval_s), "
                 "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
                 "content_hash = coalesce(?, content_hash) WHERE feed_id = ?",
-                [p.fetched_at, p.status, p.etag, p.last_modified, p.content_hash, p.feed_id])
+                [p.fetched_at, p.status, p.fetched_at, p.poll_interval_s, p.etag, p.last_modified, p.content_hash,
+                 p.feed_id])
         else:
             con.execute(
                 "UPDATE feeds SET last_polled_at = ?, last_status = ?, last_error = ?, "
-                "consecutive_failures = consecutive_failures + 1 WHERE feed_id = ?",
-                [p.fetched_at, p.status, p.error, p.feed_id])
+                "consecutive_failures = consecutive_failures + 1, next_poll_at = ?, "
+                "poll_interval_s = coalesce(?, poll_interval_s) WHERE feed_id = ?",
+                [p.fetched_at, p.status, p.error, p.next_poll_at, p.poll_interval_s, p.feed_id])
+            if p.disable_reason:
+                con.execute("UPDATE feeds SET enabled = FALSE, disabled_reason = ?, disabled_at = ? "
+                            "WHERE feed_id = ?", [p.disable_reason, p.fetched_at, p.feed_id])
+
+
+def set_feed_enabled(con: duckdb.DuckDBPyConnection, url_or_id: str, enabled: bool, now: datetime,
+                     reason: str | None = None) -> int:
+    """Enable (clearing failures and backoff) or disable a feed by URL or feed_id; returns the rows changed."""
+    if enabled:
+        rows = con.execute(
+            "UPDATE feeds SET enabled = TRUE, disabled_reason = NULL, disabled_at = NULL, consecutive_failures = 0, "
+            "next_poll_at = NULL WHERE url = ? OR feed_id = ? RETURNING feed_id", [url_or_id, url_or_id]).fetchall()
+    else:
+        rows = con.execute(
+            "UPDATE feeds SET enabled = FALSE, disabled_reason = ?, disabled_at = ? WHERE url = ? OR feed_id = ? "
+            "RETURNING feed_id", [reason or "disabled by hand", now, url_or_id, url_or_id]).fetchall()
+    return len(rows)
+
+
+def select_feed_health(con: duckdb.DuckDBPyConnection, *, only: str | None = None) -> list[FeedHealth]:
+    """Every known feed's health; only="failing" (failing now, still enabled) or "disabled" narrows the list."""
+    where = {None: "TRUE", "failing": "enabled AND consecutive_failures > 0", "disabled": "NOT enabled"}[only]
+    rows = con.execute(
+        "SELECT url, name, enabled, consecutive_failures, last_status, last_error, last_polled_at, last_success_at, "
+        "next_poll_at, poll_interval_s, disabled_reason FROM feeds WHERE " + where + " ORDER BY url").fetchall()  # noqa: S608 - fixed clauses
+    return [FeedHealth(url=r[0], name=r[1], enabled=r[2], consecutive_failures=r[3], last_status=r[4],
+                       last_error=r[5], last_polled_at=r[6], last_success_at=r[7], next_poll_at=r[8],
+                       poll_interval_s=r[9], disabled_reason=r[10]) for r in rows]
+
+
+def select_recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple]:
+    """The last runs: (flow, status, started_at, finished_at, summary), newest first."""
+    return con.execute("SELECT flow, status, started_at, finished_at, summary FROM runs "
+                       "ORDER BY started_at DESC LIMIT ?", [limit]).fetchall()
+
+
+def _holder_is_dead(holder: str) -> bool:
+    """True when holder (host:pid) is a process on this host that no longer exists."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def acquire_run_lock(con: duckdb.DuckDBPyConnection, name: str, run_id: str, now: datetime,
+                     stale_after: float) -> str | None:
+    """Take the named lock for run_id; None when taken, else who holds it. Call inside a transaction.
+
+    A lock whose holder process is gone (same host) or that has not heart-beaten for stale_after seconds is
+    taken over, and the run that held it is marked abandoned.
+    """
+    me = describe_process()
+    row = con.execute("SELECT run_id, holder, heartbeat_at FROM run_locks WHERE name = ?", [name]).fetchone()
+    if row is not None:
+        held_by, holder, heartbeat = row
+        if held_by != run_id and not _holder_is_dead(holder) and heartbeat + timedelta(seconds=stale_after) > now:
+            return f"run {held_by} ({holder}, alive at {heartbeat:%Y-%m-%d %H:%M:%S%z})"
+        con.execute("UPDATE runs SET status = 'abandoned', finished_at = coalesce(finished_at, ?) "
+                    "WHERE run_id = ? AND status = 'running'", [now, held_by])
+    con.execute("INSERT INTO run_locks (name, run_id, holder, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET run_id = excluded.run_id, holder = excluded.holder, "
+                "acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at",
+                [name, run_id, me, now, now])
+    return None
+
+
+def renew_run_lock(con: duckdb.DuckDBPyConnection, name: str, run_id: str, now: datetime) -> None:
+    """Heartbeat: the run holding the lock is alive."""
+    con.execute("UPDATE run_locks SET heartbeat_at = ? WHERE name = ? AND run_id = ?", [now, name, run_id])
+
+
+def release_run_lock(con: duckdb.DuckDBPyConnection, name: str, run_id: str) -> None:
+    """Give the lock up (only if run_id still holds it)."""
+    con.execute("DELETE FROM run_locks WHERE name = ? AND run_id = ?", [name, run_id])
+
+
+def abandon_dead_runs(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
+    """Mark 'running' runs of this host whose process is gone as abandoned; returns how many."""
+    rows = con.execute("SELECT run_id, holder FROM runs WHERE status = 'running' AND holder IS NOT NULL").fetchall()
+    dead = [run_id for run_id, holder in rows if _holder_is_dead(holder)]
+    if dead:
+        con.execute("UPDATE runs SET status = 'abandoned', finished_at = ? WHERE run_id IN (SELECT unnest(?))",
+                    [now, dead])
+    return len(dead)
 
 
 def record_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Sequence[Reject]) -> None:

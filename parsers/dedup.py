@@ -1,0 +1,335 @@
+"""Near-copy and same-story fingerprints: word shingles, one-permutation MinHash, LSH band keys, story features."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import struct
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import repeat
+
+from parsers.records import Article
+
+# ---------------------------------------------------------------------------------------------
+# Near-copies: MinHash over word 5-shingles.
+#
+# One-permutation hashing (Li, Owen & Zhang 2012) with rotation densification (Shrivastava & Li
+# 2014): every shingle is hashed once with a fixed seeded 64-bit hash, its low 6 bits choose one of
+# 64 bins and its high 32 bits are the value; a bin keeps its minimum. Equal bins estimate the
+# Jaccard similarity of the two shingle sets exactly as 64 independent permutations would, for one
+# hash per shingle instead of 64 (about 0.2 ms for a 700-word article in CPython).
+#
+# The shingle hash is CPython's tuple hash of (seed, crc32 of each of the 5 words): deterministic
+# across processes and runs (it does not depend on PYTHONHASHSEED, which only salts str/bytes), and
+# computed in C. A golden test pins it: if a future Python changed tuple hashing, SCHEME must change
+# and the index be rebuilt (`warehouse.dedup.rebuild_index`).
+# ---------------------------------------------------------------------------------------------
+
+SCHEME = "oph64-w5-crc32tuple-v1"
+SHINGLE_WORDS = 5
+NUM_HASHES = 64
+BAND_ROWS = 3
+BANDS = 21  # 21 bands x 3 rows = 63 of the 64 values; LSH S-curve midpoint (1/21)^(1/3) = 0.36
+_SEED = 0x5EED_D0C5
+_M32 = 0xFFFF_FFFF
+_M64 = 0xFFFF_FFFF_FFFF_FFFF
+_EMPTY = _M32
+_SIGNATURE = struct.Struct(f"<{NUM_HASHES}I")
+_BAND = struct.Struct(f"<B{BAND_ROWS}I")
+
+# Calibrated thresholds (docs/dedup.md says how): a copy when the estimated Jaccard similarity of the
+# 5-shingle sets reaches COPY_JACCARD, or when the shorter text is COPY_CONTAINMENT contained in the
+# longer one (a trimmed wire copy) and has at least MIN_SHINGLES_CONTAINED shingles.
+COPY_JACCARD = 0.5
+COPY_CONTAINMENT = 0.8
+MIN_SHINGLES_CONTAINED = 40
+MIN_SHINGLES = 8  # shorter texts are left to the exact same-text hash
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """A MinHash signature: NUM_HASHES 32-bit values and the number of distinct shingles it summarises."""
+
+    values: tuple[int, ...]
+    shingles: int
+
+    def to_bytes(self) -> bytes:
+        """The values packed little-endian (256 bytes), for storage."""
+        return _SIGNATURE.pack(*self.values)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, shingles: int) -> Signature:
+        """Unpack a stored signature."""
+        return cls(_SIGNATURE.unpack(data), shingles)
+
+
+def tokenize_words(text: str) -> list[str]:
+    """Lower-cased word tokens; punctuation, quote marks, dashes and whitespace fall away."""
+    return _WORD.findall(text.lower())
+
+
+def hash_shingles(words: Sequence[str], size: int = SHINGLE_WORDS) -> set[int]:
+    """The set of unsigned 64-bit hashes of every run of `size` consecutive words."""
+    if not words:
+        return set()
+    codes = list(map(zlib.crc32, map(str.encode, words)))
+    if len(codes) < size:
+        return {hash((_SEED, *codes)) & _M64}
+    grams = zip(repeat(_SEED), *(codes[i:] for i in range(size)), strict=False)
+    return {h & _M64 for h in map(hash, grams)}
+
+
+def compute_signature(text: str) -> Signature:
+    """MinHash signature of a body text (one-permutation hashing, densified)."""
+    hashes = hash_shingles(tokenize_words(text))
+    if not hashes:
+        return Signature((_EMPTY,) * NUM_HASHES, 0)
+    # Sorting the 64-bit hashes orders them by their high 32 bits (the value); the last write per bin wins,
+    # so iterating in descending order leaves each bin's minimum.
+    bins = {h & (NUM_HASHES - 1): h >> 32 for h in sorted(hashes, reverse=True)}
+    if len(bins) < NUM_HASHES:
+        return Signature(_densify(bins), len(hashes))
+    return Signature(tuple(bins[i] for i in range(NUM_HASHES)), len(hashes))
+
+
+def _densify(bins: dict[int, int]) -> tuple[int, ...]:
+    """Fill empty bins from the next non-empty bin to the right, offset by the distance (rotation)."""
+    values = []
+    for i in range(NUM_HASHES):
+        for step in range(NUM_HASHES):
+            j = (i + step) % NUM_HASHES
+            if j in bins:
+                values.append((bins[j] + step * 0x9E37_79B1) & _M32 if step else bins[j])
+                break
+    return tuple(values)
+
+
+def derive_band_keys(signature: Signature) -> list[int]:
+    """One signed 64-bit key per LSH band: articles sharing any key are candidate copies."""
+    keys = []
+    for band in range(BANDS):
+        rows = signature.values[band * BAND_ROWS:(band + 1) * BAND_ROWS]
+        digest = hashlib.blake2b(_BAND.pack(band, *rows), digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True))
+    return keys
+
+
+def estimate_jaccard(a: Signature, b: Signature) -> float:
+    """Estimated Jaccard similarity of the two shingle sets (share of equal MinHash values)."""
+    if not a.shingles or not b.shingles:
+        return 0.0
+    return sum(x == y for x, y in zip(a.values, b.values, strict=True)) / NUM_HASHES
+
+
+def estimate_containment(a: Signature, b: Signature, jaccard: float | None = None) -> float:
+    """Estimated share of the smaller text's shingles found in the larger one, from Jaccard and the set sizes."""
+    j = estimate_jaccard(a, b) if jaccard is None else jaccard
+    smaller = min(a.shingles, b.shingles)
+    if not smaller:
+        return 0.0
+    shared = j * (a.shingles + b.shingles) / (1.0 + j)
+    return min(1.0, shared / smaller)
+
+
+def classify_copy(a: Signature, b: Signature) -> tuple[bool, float, float]:
+    """Whether b is a near-copy of a, with the estimated Jaccard similarity and containment."""
+    jaccard = estimate_jaccard(a, b)
+    containment = estimate_containment(a, b, jaccard)
+    if min(a.shingles, b.shingles) < MIN_SHINGLES:
+        return False, jaccard, containment
+    copy = jaccard >= COPY_JACCARD or (
+        containment >= COPY_CONTAINMENT and min(a.shingles, b.shingles) >= MIN_SHINGLES_CONTAINED
+    )
+    return copy, jaccard, containment
+
+
+def split_paragraphs(body: str) -> list[str]:
+    """Paragraphs of a body (separated by blank lines), whitespace-trimmed, empties dropped."""
+    return [p.strip() for p in body.split("\n\n") if p.strip()]
+
+
+def _fold(paragraph: str) -> str:
+    return " ".join(tokenize_words(paragraph))
+
+
+def diff_copy(canonical_title: str | None, canonical_body: str, title: str | None, body: str) -> dict:
+    """What a copy changes from its canonical copy: headline, and paragraphs added, removed or edited."""
+    old = split_paragraphs(canonical_body)
+    new = split_paragraphs(body)
+    matcher = difflib.SequenceMatcher(a=[_fold(p) for p in old], b=[_fold(p) for p in new], autojunk=False)
+    added: list[str] = []
+    removed: list[str] = []
+    edited: list[dict[str, str]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        if op == "replace":
+            for before, after in zip(olds, news, strict=False):
+                edited.append({"canonical": before, "copy": after})
+            olds, news = olds[len(news):], news[len(olds):]
+        removed.extend(olds)
+        added.extend(news)
+    headline_changed = (canonical_title or "").strip() != (title or "").strip()
+    return {
+        "title": {"canonical": canonical_title, "copy": title} if headline_changed else None,
+        "paragraphs_added": added,
+        "paragraphs_removed": removed,
+        "paragraphs_edited": edited,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Same story, different words: features an event leaves in every account of it.
+# ---------------------------------------------------------------------------------------------
+
+FeatureKind = str  # "figure", "person", "quote", "name", "org", "place"
+
+# Points a shared feature of each kind is worth, and the calibrated decision (docs/dedup.md):
+# same story when the shared points reach STORY_MIN_POINTS, come from at least STORY_MIN_KINDS of the
+# strong kinds, cover STORY_MIN_OVERLAP of the smaller fingerprint's points, within STORY_WINDOW_DAYS.
+KIND_POINTS: dict[str, float] = {
+    "figure": 3.0, "quote": 1.5, "person": 2.0, "name": 1.0, "org": 0.5, "place": 0.5,
+}
+STRONG_KINDS = frozenset({"figure", "quote", "person", "name"})
+STORY_MIN_POINTS = 7.0
+STORY_MIN_KINDS = 2
+STORY_MIN_OVERLAP = 0.25
+STORY_WINDOW_DAYS = 4
+QUOTE_SAMPLE_MOD = 3  # keep quote 4-gram hashes divisible by 3: a deterministic third, the same in every copy
+MAX_RETRIEVAL_KEYS = 32
+
+# Numbers worth remembering: at least 100, written with digits (19,244; 3,594; 1.1m are not all caught,
+# and years are left out).
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{3,})(?:\.(\d+))?(?![\w,]\d)")
+_YEAR = range(1900, 2100)
+_CAPITAL_RUN = re.compile(r"\b[A-Z][\w\u2019'-]*(?:[ \t]+[A-Z][\w\u2019'-]*)+")
+_QUOTED = re.compile(r"[\u201c\"]([^\u201c\u201d\"]{20,}?)[\u201d\"]")
+_NAME_STOP = frozenset({
+    "The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "This", "That", "Mr", "Mrs",
+    "Ms", "Dr", "Sir", "Lord", "Lady", "Home", "Shadow", "Former", "Prime", "Minister", "Secretary", "Council",
+    "Councillor", "Cllr", "Asked", "Speaking", "Since", "Under", "According", "Separately", "Critics", "Monday",
+    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April",
+    "May", "June", "July", "August", "September", "October", "November", "December", "Conservative", "Labour",
+    "Tory", "Reform", "Its", "His", "Her", "Their", "When", "While", "After", "Before", "If", "As",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFingerprint:
+    """The features of one article's event: kind-prefixed strings ('figure:19244', 'person:kemi badenoch')."""
+
+    features: frozenset[str]
+
+    def points(self) -> float:
+        """Total points of the fingerprint."""
+        return sum(KIND_POINTS.get(f.split(":", 1)[0], 0.0) for f in self.features)
+
+
+def _figure_key(value: float) -> str | None:
+    if value != value or value < 100 or (value == int(value) and int(value) in _YEAR):
+        return None
+    return f"figure:{value:.6g}"
+
+
+def _number_values(text: str) -> Iterable[float]:
+    for match in _NUMBER.finditer(text):
+        whole = match.group(1).replace(",", "")
+        if "," not in match.group(1) and len(whole) == 4 and int(whole) in _YEAR:
+            continue
+        yield float(whole + ("." + match.group(2) if match.group(2) else ""))
+
+
+def _quote_samples(text: str) -> set[str]:
+    hashes = hash_shingles(tokenize_words(text), 4)
+    return {f"quote:{h >> 40:x}" for h in hashes if h % QUOTE_SAMPLE_MOD == 0}
+
+
+def _split_names(run: str) -> list[str]:
+    """Runs of two to four capitalised words between stop words: 'Shadow Home Secretary Chris Philp' -> chris philp."""
+    names, current = [], []
+    for word in [*run.split(), "The"]:
+        word = word[:-2] if word.endswith(("\u2019s", "'s")) else word
+        if word in _NAME_STOP or word.isupper() or not word[1:].islower() and "-" not in word:
+            if 2 <= len(current) <= 4:
+                names.append(_name_key(" ".join(current)))
+            current = []
+        else:
+            current.append(word)
+    return names
+
+
+def _name_key(name: str) -> str:
+    return " ".join(tokenize_words(name))
+
+
+def fingerprint_story(article: Article) -> StoryFingerprint:
+    """Story features of an article: figures, people, quotation samples, and organisations and places.
+
+    Uses the parsers' entities, figures and quotes when present, and falls back on the body text
+    (numbers, capitalised name sequences, text between quotation marks) so a page whose entities were
+    not found still has a fingerprint.
+    """
+    features: set[str] = set()
+    text = article.body
+    for figure in article.figures:
+        if not figure.approximate and (key := _figure_key(figure.value)):
+            features.add(key)
+    for value in _number_values(text):
+        if key := _figure_key(value):
+            features.add(key)
+    people = [e for e in article.entities if e.type == "person"]
+    for entity in article.entities:
+        if entity.type in ("person", "org", "place") and (name := _name_key(entity.name)):
+            features.add(f"{entity.type}:{name}")
+    if not people:
+        for run in _CAPITAL_RUN.findall(text):
+            features.update(f"name:{name}" for name in _split_names(run))
+    quoted = [q.text for q in article.quotes if q.kind != "indirect"] or _QUOTED.findall(text)
+    for quote in quoted:
+        features |= _quote_samples(quote)
+    return StoryFingerprint(frozenset(features))
+
+
+def select_retrieval_features(fingerprint: StoryFingerprint) -> list[str]:
+    """The most distinctive features (figures, quotes, people, then names), at most MAX_RETRIEVAL_KEYS."""
+    order = {"figure": 0, "person": 1, "quote": 2, "name": 3}
+    ranked = sorted((f for f in fingerprint.features if f.split(":", 1)[0] in order),
+                    key=lambda f: (order[f.split(":", 1)[0]], f))
+    return ranked[:MAX_RETRIEVAL_KEYS]
+
+
+def derive_story_key(feature: str, week: int) -> int:
+    """Signed 64-bit posting key of a feature within one week bucket (days since epoch // 7)."""
+    digest = hashlib.blake2b(f"{week}\x00{feature}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def score_story(a: StoryFingerprint, b: StoryFingerprint) -> tuple[bool, float]:
+    """Whether two fingerprints tell the same story, and the shared points over the smaller fingerprint's."""
+    shared = a.features & b.features
+    if not shared:
+        return False, 0.0
+    points = 0.0
+    kinds: set[str] = set()
+    for feature in shared:
+        kind = feature.split(":", 1)[0]
+        points += KIND_POINTS.get(kind, 0.0)
+        if kind in STRONG_KINDS:
+            kinds.add("person" if kind == "name" else kind)
+    smaller = min(a.points(), b.points()) or 1.0
+    overlap = points / smaller
+    same = points >= STORY_MIN_POINTS and len(kinds) >= STORY_MIN_KINDS and overlap >= STORY_MIN_OVERLAP
+    return same, round(overlap, 4)
+
+
+def story_day(article: Article, seen: datetime) -> int:
+    """Days since 1970-01-01 of the event: publication time when known, else when first seen."""
+    moment = article.published_at or seen
+    return int(moment.timestamp() // 86400)

@@ -1,0 +1,74 @@
+"""Keep the analysts' derived tables current: the BM25 full-text index behind search_articles(), and speakers."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+
+from warehouse.db import load_extension, read_sql, transaction
+
+INDEX_NAME = "articles"
+INDEX_SCHEMA = "fts_main_articles"
+# Porter stemming, English stop words, accents stripped, lower-cased: "deported", "Deportation" -> "deport".
+_CREATE_INDEX = ("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', stemmer = 'porter', "
+                 "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)")
+_FINGERPRINT = "SELECT count(*), coalesce(sum(revision), 0) FROM articles"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchIndexState:
+    """What the last refresh did."""
+
+    rebuilt: bool
+    documents: int
+    seconds: float
+
+
+def fingerprint_articles(con: duckdb.DuckDBPyConnection) -> str:
+    """Article count and sum of revisions: a new article or a new revision changes it."""
+    row = con.execute(_FINGERPRINT).fetchone()
+    assert row is not None
+    return f"{row[0]}:{row[1]}"
+
+
+def build_search_index(con: duckdb.DuckDBPyConnection) -> SearchIndexState:
+    """(Re)build the BM25 index over articles.title and .body, the search_articles() macro, and speakers."""
+    started = time.perf_counter()
+    load_extension(con, "fts")
+    fingerprint = fingerprint_articles(con)
+    with transaction(con):
+        con.execute(_CREATE_INDEX)
+        con.execute(read_sql("search_articles"))
+        con.execute(read_sql("refresh_speakers"))
+        documents = _count_documents(con)
+        seconds = time.perf_counter() - started
+        con.execute(
+            "INSERT INTO search_index_state VALUES (?, ?, ?, ?, ?) ON CONFLICT (index_name) DO UPDATE SET "
+            "built_at = excluded.built_at, documents = excluded.documents, fingerprint = excluded.fingerprint, "
+            "seconds = excluded.seconds",
+            [INDEX_NAME, datetime.now(UTC), documents, fingerprint, seconds])
+    return SearchIndexState(rebuilt=True, documents=documents, seconds=seconds)
+
+
+def refresh_search_index(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> SearchIndexState:
+    """Rebuild the index (and speakers) when articles changed since the last build; a no-op otherwise."""
+    started = time.perf_counter()
+    row = con.execute("SELECT fingerprint, documents FROM search_index_state WHERE index_name = ?",
+                      [INDEX_NAME]).fetchone()
+    if not force and row is not None and row[0] == fingerprint_articles(con) and _index_exists(con):
+        return SearchIndexState(rebuilt=False, documents=int(row[1]), seconds=time.perf_counter() - started)
+    return build_search_index(con)
+
+
+def _index_exists(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT count(*) FROM duckdb_functions() WHERE schema_name = 'main' "
+                      "AND function_name = 'search_articles'").fetchone()
+    return bool(row and row[0])
+
+
+def _count_documents(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute(f"SELECT num_docs FROM {INDEX_SCHEMA}.stats").fetchone()  # noqa: S608 - constant schema
+    return int(row[0]) if row else 0
