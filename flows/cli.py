@@ -8,8 +8,8 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
-from datetime import datetime
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -185,13 +185,122 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         print(run_extraction_bench(Path(args.data), Path(args.out) if args.out else None))
         return 0
+    if args.what == "feeds":
+        if args.data is None:
+            print("newsmon: bench feeds needs --data DIR (e.g. ../shared/benchmarks/feeds)", file=sys.stderr)
+            return EXIT_USAGE
+        from flows.bench_feeds import render_feeds_report, run_feeds_bench
+
+        verdicts, seconds = run_feeds_bench(Path(args.data), Path(args.db) if args.db else None)
+        print(render_feeds_report(Path(args.data), verdicts, seconds))
+        return EXIT_ERROR if any(v.verdict == "crashed" for v in verdicts) else 0
     if args.what == "warehouse":
         from flows.bench_warehouse import run_warehouse_bench
 
-        print(run_warehouse_bench(args.articles, Path(args.db) if args.db else None, repeat=args.repeat))
+        print(run_warehouse_bench(args.articles or 1_000_000, Path(args.db) if args.db else None,
+                                  repeat=args.repeat))
+        return 0
+    if args.what == "dedup":
+        from flows.bench_dedup import run_dedup_bench
+
+        print(run_dedup_bench(args.articles or 1_000_000, Path(args.db) if args.db else None,
+                              workers=args.workers))
+        return 0
+    if args.what == "throughput":
+        from flows.bench_throughput import run_throughput_bench
+
+        print(run_throughput_bench(args.articles or 5000, workers=args.workers, as_json=args.json))
+        return 0
+    if args.what == "poll":
+        from flows.bench_throughput import run_poll_bench
+
+        print(run_poll_bench(args.feeds))
         return 0
     print(f"newsmon: unknown benchmark {args.what}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the scheduled deployments (ingest, digests, maintenance) until SIGINT/SIGTERM."""
+    from flows.serve import run_serve
+
+    settings = _settings(args)
+    if args.ingest_interval:
+        settings = settings.with_overrides(schedule=replace(settings.schedule, ingest_interval=args.ingest_interval))
+    if not settings.feeds:
+        print("newsmon: no feeds configured (add [[feed]] tables or feeds_file to newsmon.toml)", file=sys.stderr)
+        return EXIT_ERROR
+    run_serve(settings, args.config, port=args.port)
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    """List feeds with their health, or enable / disable one."""
+    from warehouse.db import connect, ensure_schema, transaction
+    from warehouse.state import select_feed_health, set_feed_enabled, sync_feeds
+
+    settings = _settings(args)
+    ensure_schema(settings.db)
+    if args.action == "list":
+        with connect(settings.db) as con:
+            sync_feeds(con, [(f.url, f.name, f.outlet, f.kind) for f in settings.feeds])
+            feeds = select_feed_health(con, only=args.only)
+        for feed in feeds:
+            print(describe_feed(feed))
+        print(f"{len(feeds)} feeds ({sum(not f.enabled for f in feeds)} disabled, "
+              f"{sum(f.enabled and f.consecutive_failures > 0 for f in feeds)} failing)")
+        return 0
+    if not args.url:
+        print(f"newsmon: feeds {args.action} needs a feed URL (see `newsmon feeds list`)", file=sys.stderr)
+        return EXIT_USAGE
+    with connect(settings.db) as con, transaction(con):
+        changed = set_feed_enabled(con, args.url, args.action == "enable", datetime.now(UTC), args.reason)
+    if not changed:
+        print(f"newsmon: {args.url}: no such feed in {settings.db} (see `newsmon feeds list`)", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"{args.url}: {args.action}d")
+    return 0
+
+
+def describe_feed(feed: Any) -> str:
+    """One line per feed for `newsmon feeds list` and `newsmon status`."""
+    if not feed.enabled:
+        state = f"DISABLED ({feed.disabled_reason or 'by hand'})"
+    elif feed.consecutive_failures:
+        retry = f", next try {feed.next_poll_at:%Y-%m-%d %H:%M}" if feed.next_poll_at else ""
+        state = f"FAILING x{feed.consecutive_failures}{retry}: {feed.last_error}"
+    elif feed.last_polled_at is None:
+        state = "never polled"
+    else:
+        every = f", every {feed.poll_interval_s // 60} min" if feed.poll_interval_s else ""
+        state = f"ok (HTTP {feed.last_status}, {feed.last_polled_at:%Y-%m-%d %H:%M}{every})"
+    return f"{feed.url}  {state}"
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """The last runs, failing feeds and disabled feeds."""
+    from warehouse.db import connect
+    from warehouse.state import select_feed_health, select_recent_runs
+
+    db = Path(args.db) if args.db else _settings(args).db
+    if not db.exists():
+        print(f"newsmon: {db}: no such warehouse (run `newsmon demo` or `newsmon ingest` first)", file=sys.stderr)
+        return EXIT_ERROR
+    with connect(db, read_only=True, attempts=12) as con:
+        runs = select_recent_runs(con, args.runs)
+        failing = select_feed_health(con, only="failing")
+        disabled = select_feed_health(con, only="disabled")
+    print(f"last {len(runs)} runs ({db}):")
+    for flow_name, status, started, finished, summary in runs:
+        took = f" {(finished - started).total_seconds():.0f} s" if finished else ""
+        print(f"  {started:%Y-%m-%d %H:%M:%S} {flow_name:<11} {status:<9}{took}  {summary or ''}")
+    print(f"failing feeds: {len(failing)}")
+    for feed in failing:
+        print("  " + describe_feed(feed))
+    print(f"disabled feeds: {len(disabled)}" + (" (re-enable: newsmon feeds enable URL)" if disabled else ""))
+    for feed in disabled:
+        print("  " + describe_feed(feed))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -239,9 +348,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="DuckDB file")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("bench", help="benchmarks: extraction, warehouse")
-    p.add_argument("what", choices=["extraction", "warehouse"], help="which benchmark")
-    p.add_argument("--articles", type=int, default=1_000_000, help="warehouse: synthetic articles to generate")
+    p = sub.add_parser("serve", help="run ingest, digests and maintenance on schedules (Prefect deployments)")
+    p.add_argument("--config", type=Path, help="newsmon.toml ([schedule], [http], feeds, digest rules)")
+    p.add_argument("--db", help="DuckDB file")
+    p.add_argument("--ingest-interval", type=float, help="seconds between ingest runs (default [schedule] or 900)")
+    p.add_argument("--port", type=int, help="port of the local Prefect server when PREFECT_API_URL is unset "
+                                            "(default 4200, or a free one)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("feeds", help="list feeds and their health; enable or disable one")
+    p.add_argument("action", nargs="?", default="list", choices=["list", "enable", "disable"])
+    p.add_argument("url", nargs="?", help="the feed URL (or feed_id) to enable or disable")
+    p.add_argument("--reason", help="disable: why (shown by `newsmon status`)")
+    p.add_argument("--only", choices=["failing", "disabled"], help="list: only these feeds")
+    p.add_argument("--config", type=Path, help="newsmon.toml")
+    p.add_argument("--db", help="DuckDB file")
+    p.set_defaults(func=cmd_feeds)
+
+    p = sub.add_parser("status", help="last runs, failing feeds, disabled feeds")
+    p.add_argument("--config", type=Path, help="newsmon.toml")
+    p.add_argument("--db", help="DuckDB file")
+    p.add_argument("--runs", type=int, default=10, help="how many recent runs to show")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("bench", help="benchmarks: extraction, warehouse, feeds, throughput, poll")
+    p.add_argument("what", choices=["extraction", "warehouse", "feeds", "throughput", "poll", "dedup"],
+                   help="which benchmark")
+    p.add_argument("--articles", type=int, default=None,
+                   help="synthetic articles to generate (warehouse: 1000000, throughput: 5000)")
+    p.add_argument("--feeds", type=int, default=200, help="poll: feeds to re-poll")
+    p.add_argument("--workers", type=int, default=None, help="throughput: parse processes (default: cores)")
+    p.add_argument("--json", action="store_true", help="throughput: one JSON object instead of the table")
     p.add_argument("--db", help="warehouse: DuckDB file to build (default: a temp file, removed afterwards)")
     p.add_argument("--repeat", type=int, default=7, help="warehouse: runs per query (the median is reported)")
     p.add_argument("--data", help="benchmark data directory (read by path, never copied)")

@@ -19,7 +19,8 @@ from flows.http import HttpClient
 from flows.robots import ROBOTS, RobotsPolicy
 from flows.settings import ScheduleSettings, Settings
 from parsers.feeds import FeedError, parse_feed
-from parsers.page import PageError, parse_page
+from flows.parsepool import ensure_parse_pool, parse_fetched, resolve_workers, shutdown_parse_pool
+from parsers.page import PageError
 from parsers.records import FeedEntry
 from warehouse.db import connect, ensure_schema, transaction
 from warehouse.fts import refresh_search_index
@@ -142,8 +143,8 @@ def fetch_page(client: HttpClient, entry: FeedEntry, feed: FeedState, now: Clock
         if refusal is not None:
             return Reject(url=entry.url, stage="page", reason=refusal, retryable="unreachable" in refusal, at=at)
         fetched = client.fetch(entry.url, kind="page")
-        article = parse_page(fetched.body, url=fetched.final_url, content_type=fetched.content_type,
-                             feed_entry=entry)
+        article = parse_fetched(fetched.body, url=fetched.final_url, content_type=fetched.content_type,
+                                feed_entry=entry)
     except TransientError as exc:
         return Reject(url=entry.url, stage="page", reason=str(exc), retryable=True, at=at)
     except (PermanentError, PageError) as exc:
@@ -169,6 +170,7 @@ def fetch_pages_task(settings: Settings, feed: FeedState, entries: list[FeedEntr
     """One feed's new pages, fetched concurrently and parsed."""
     if not entries:
         return []
+    ensure_parse_pool(resolve_workers(settings.parse_workers), len(entries))
     with HttpClient(settings.http) as client, ThreadPoolExecutor(max_workers=settings.http.concurrency) as pool:
         robots = ROBOTS if settings.http.robots else None
         return list(pool.map(lambda e: fetch_page(client, e, feed, robots=robots), entries))
@@ -237,6 +239,7 @@ def run_ingest(settings: Settings, run_id: str | None = None, *, honour_interval
         with connect(settings.db) as con:  # a short write: rebuilt only when articles changed
             refresh_search_index(con)
     finally:
+        shutdown_parse_pool()
         with connect(settings.db) as con:
             release_run_lock(con, INGEST_LOCK, run_id)
     return summary

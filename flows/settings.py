@@ -108,6 +108,7 @@ class Settings:
     smtp: SmtpSettings | None = None
     rules: tuple[DigestRule, ...] = ()
     digest_sender: str = "newsmon@localhost"
+    parse_workers: int = 0  # processes that parse pages in big batches; 0 = one per CPU core, 1 = parse in-process
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some fields replaced (CLI flags)."""
@@ -244,8 +245,21 @@ def _section_values(path: Path, section: str, raw: Any, cls: type) -> dict[str, 
     return values
 
 
+def read_secret_block(name: str) -> str:
+    """The value of a Prefect Secret block (for teams that keep secrets in their Prefect server)."""
+    from prefect.blocks.system import Secret
+
+    try:
+        value = Secret.load(name).get()
+    except ValueError as exc:
+        raise ConfigError(f"NEWSMON_SMTP_PASSWORD_BLOCK: cannot load Prefect Secret block {name!r}: "
+                          f"{str(exc).splitlines()[0]}") from None
+    return str(value)
+
+
 def smtp_from_env(env: dict[str, str] | os._Environ[str] = os.environ) -> SmtpSettings | None:
-    """SMTP settings from NEWSMON_SMTP_HOST/_PORT/_USER/_PASSWORD/_STARTTLS/_SSL/_FROM, or None."""
+    """SMTP settings from NEWSMON_SMTP_HOST/_PORT/_USER/_PASSWORD (or _PASSWORD_BLOCK, a Prefect Secret block
+    name)/_STARTTLS/_SSL/_FROM, or None."""
     host = env.get("NEWSMON_SMTP_HOST")
     if not host:
         return None
@@ -255,9 +269,13 @@ def smtp_from_env(env: dict[str, str] | os._Environ[str] = os.environ) -> SmtpSe
     except ValueError:
         raise ConfigError(f"NEWSMON_SMTP_PORT: not a port number: {port_text!r}") from None
     truthy = ("1", "true", "yes", "on")
+    password = env.get("NEWSMON_SMTP_PASSWORD") or None
+    block = env.get("NEWSMON_SMTP_PASSWORD_BLOCK")
+    if password is None and block:
+        password = read_secret_block(block)
     return SmtpSettings(
         host=host, port=port, user=env.get("NEWSMON_SMTP_USER") or None,
-        password=env.get("NEWSMON_SMTP_PASSWORD") or None,
+        password=password,
         starttls=env.get("NEWSMON_SMTP_STARTTLS", "").lower() in truthy,
         ssl=env.get("NEWSMON_SMTP_SSL", "").lower() in truthy,
         sender=env.get("NEWSMON_SMTP_FROM", "newsmon@localhost"),
@@ -297,6 +315,7 @@ def load_settings(config: Path | None = None, *, env: dict[str, str] | os._Envir
         outbox=Path(main.get("outbox", "outbox")),
         feeds=feeds,
         relevance_threshold=float(main.get("relevance_threshold", 0.3)),
+        parse_workers=int(main.get("parse_workers", 0)),
         http=http,
         schedule=schedule,
         smtp=smtp,

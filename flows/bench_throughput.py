@@ -1,0 +1,330 @@
+"""`newsmon bench throughput` and `bench poll`: the real ingest path on generated pages, against trafilatura alone."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import multiprocessing
+import os
+import random
+import re
+import resource
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from email.utils import format_datetime
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from flows.replay import DEMO_DIR, load_manifest
+
+BENCH_HOST_COUNT = 40  # outlets (virtual hosts) the generated corpus is spread over
+ITEMS_PER_FEED = 50
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_NUMBER = re.compile(r"\b\d[\d,]*\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A demo page cut around its article paragraphs: head + paragraphs + tail."""
+
+    head: str
+    tail: str
+    paragraphs: tuple[str, ...]
+
+
+def load_templates() -> list[Template]:
+    """The demo corpus' article pages, each split at its first and last paragraph."""
+    resources, _ = load_manifest(DEMO_DIR)
+    templates = []
+    for r in resources:
+        if r.phase != 1 or not r.content_type.startswith("text/html"):
+            continue
+        html = r.body.decode("utf-8", "replace") if "utf-8" in r.content_type else r.body.decode("latin-1")
+        matches = list(_PARAGRAPH.finditer(html))
+        if len(matches) < 4:
+            continue
+        templates.append(Template(head=html[:matches[0].start()], tail=html[matches[-1].end():],
+                                  paragraphs=tuple(m.group(0) for m in matches)))
+    return templates
+
+
+class PageFactory:
+    """Deterministic page i: a demo template with its paragraphs remixed, numbers varied, padded to 60-150 KB."""
+
+    def __init__(self, n: int, seed: int = 7) -> None:
+        self.n = n
+        self.seed = seed
+        self.templates = load_templates()
+        self.pool = [p for t in self.templates for p in t.paragraphs if len(_TAG.sub("", p)) > 60]
+
+    def host(self, i: int) -> str:
+        """The virtual host of page i."""
+        return f"outlet{i % BENCH_HOST_COUNT:02d}.bench.example"
+
+    def url(self, i: int) -> str:
+        """The URL of page i."""
+        return f"http://{self.host(i)}/news/2025/02/story-{i}.html"
+
+    def page(self, i: int) -> bytes:
+        """The HTML of page i."""
+        rng = random.Random(self.seed * 1_000_003 + i)
+        template = self.templates[i % len(self.templates)]
+        count = rng.randint(8, 20)
+        paragraphs = [_NUMBER.sub(lambda m: f"{rng.randint(2, 40000):,}", p)
+                      for p in rng.sample(self.pool, min(count, len(self.pool)))]
+        head = template.head.replace("</title>", f" ({i})</title>", 1)
+        body = f"<p>Story {i} from the bench corpus, filed {rng.randint(1, 28)} February.</p>" + "".join(paragraphs)
+        html = head + body + template.tail
+        target = rng.randint(60_000, 150_000)
+        if len(html) < target:  # pages carry big inline scripts and menus: pad with a realistic JSON state blob
+            blob = json.dumps({"related": [{"id": k, "headline": f"Related story {k} " + "x" * 40}
+                                           for k in range((target - len(html)) // 80)]})
+            html = html.replace("</body>", f'<script type="application/json" id="state">{blob}</script></body>', 1)
+        return html.encode("utf-8")
+
+    def feed(self, k: int) -> bytes:
+        """RSS feed k, listing pages k*50 .. k*50+49."""
+        items = []
+        start = datetime(2025, 2, 1, tzinfo=UTC)
+        for i in range(k * ITEMS_PER_FEED, min(self.n, (k + 1) * ITEMS_PER_FEED)):
+            stamp = format_datetime(start + timedelta(minutes=i), usegmt=True)
+            items.append(f"<item><title>Story {i}</title><link>{self.url(i)}</link><guid>{self.url(i)}</guid>"
+                         f"<pubDate>{stamp}</pubDate></item>")
+        return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Bench feed '
+                f'{k}</title>{"".join(items)}</channel></rss>').encode()
+
+    @property
+    def feed_count(self) -> int:
+        """How many feeds list the n pages."""
+        return (self.n + ITEMS_PER_FEED - 1) // ITEMS_PER_FEED
+
+
+def _serve(n: int, port_box: Any, ready: Any) -> None:
+    """Subprocess: an HTTP server for the generated corpus (ETags, 304s, gzip), so it does not share our GIL."""
+    factory = PageFactory(n)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            return
+
+        def do_GET(self) -> None:  # noqa: N802
+            path = self.path.split("?", 1)[0]
+            feed = re.fullmatch(r"/feeds/(\d+)\.xml", path)
+            story = re.fullmatch(r"/news/2025/02/story-(\d+)\.html", path)
+            if feed:
+                body, ctype = factory.feed(int(feed.group(1))), "application/rss+xml; charset=utf-8"
+            elif story and int(story.group(1)) < n:
+                body, ctype = factory.page(int(story.group(1))), "text/html; charset=utf-8"
+            else:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if "gzip" in (self.headers.get("Accept-Encoding") or ""):
+                body = gzip.compress(body, compresslevel=1, mtime=0)
+                encoding = "gzip"
+            else:
+                encoding = None
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("ETag", etag)
+            if encoding:
+                self.send_header("Content-Encoding", encoding)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    port_box.value = httpd.server_address[1]
+    ready.set()
+    httpd.serve_forever()
+
+
+class BenchServer:
+    """The generated corpus served by a separate process on 127.0.0.1."""
+
+    def __init__(self, n: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._port = ctx.Value("i", 0)
+        self._ready = ctx.Event()
+        self._process = ctx.Process(target=_serve, args=(n, self._port, self._ready), daemon=True)
+        self.factory = PageFactory(n)
+
+    def __enter__(self) -> BenchServer:
+        self._process.start()
+        if not self._ready.wait(60):
+            raise RuntimeError("bench server did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._process.terminate()
+        self._process.join(10)
+
+    @property
+    def port(self) -> int:
+        """The server's port."""
+        return int(self._port.value)
+
+    def resolve_map(self) -> tuple[tuple[str, str], ...]:
+        """Host overrides for every bench outlet."""
+        return tuple((f"outlet{k:02d}.bench.example", f"127.0.0.1:{self.port}") for k in range(BENCH_HOST_COUNT))
+
+
+def _time_trafilatura(indices: list[int], n: int) -> tuple[float, float]:
+    """Worker: seconds spent in trafilatura.extract and in lxml parsing alone for these pages."""
+    import lxml.html
+    import trafilatura
+
+    factory = PageFactory(n)
+    extract_s = parse_s = 0.0
+    for i in indices:
+        html = factory.page(i).decode("utf-8")
+        t0 = time.perf_counter()
+        trafilatura.extract(html)
+        t1 = time.perf_counter()
+        lxml.html.fromstring(html)
+        parse_s += time.perf_counter() - t1
+        extract_s += t1 - t0
+    return extract_s, parse_s
+
+
+def measure_yardsticks(n: int, workers: int) -> dict[str, float]:
+    """trafilatura.extract alone and lxml parsing alone, on the same pages with the same number of processes."""
+    chunks = [list(range(k, n, workers)) for k in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(_time_trafilatura, chunks, [n] * workers))
+    extract = max(r[0] for r in results)  # the slowest worker bounds the wall time
+    parse = max(r[1] for r in results)
+    return {"trafilatura_per_s": n / extract, "lxml_parse_per_s": n / parse}
+
+
+def profile_stages(factory: PageFactory, sample: int = 200) -> dict[str, float]:
+    """Per-stage share of CPU time on a sample of pages, in one process."""
+    from parsers.article import extract_article
+    from parsers.dedup import compute_signature
+    from parsers.encoding import decode_document
+    from parsers.page import analyse_text
+
+    totals = {"decode": 0.0, "extract": 0.0, "analyse": 0.0, "dedup_signature": 0.0}
+    for i in range(min(sample, factory.n)):
+        raw = factory.page(i)
+        t0 = time.perf_counter()
+        html = decode_document(raw, "text/html; charset=utf-8")
+        t1 = time.perf_counter()
+        extracted = extract_article(html, factory.url(i))
+        t2 = time.perf_counter()
+        article = analyse_text(extracted, url=factory.url(i))
+        t3 = time.perf_counter()
+        compute_signature(article.body)
+        t4 = time.perf_counter()
+        totals["decode"] += t1 - t0
+        totals["extract"] += t2 - t1
+        totals["analyse"] += t3 - t2
+        totals["dedup_signature"] += t4 - t3
+    count = min(sample, factory.n)
+    return {k: v / count * 1000 for k, v in totals.items()}
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest child, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def run_throughput_bench(n: int, *, workers: int | None = None, as_json: bool = False,
+                         db: Path | None = None) -> str:
+    """Serve n generated pages, ingest them with the production flow, and compare with trafilatura alone."""
+    from flows.ingest import ingest_flow
+    from flows.settings import FeedConfig, HttpSettings, ScheduleSettings, Settings
+    from warehouse.db import connect
+
+    workers = workers or os.cpu_count() or 2
+    tmp = tempfile.TemporaryDirectory(prefix="newsmon-bench-")
+    db = db or Path(tmp.name) / "bench.duckdb"
+    with BenchServer(n) as server:
+        factory = server.factory
+        feeds = tuple(FeedConfig(url=f"http://{factory.host(k)}/feeds/{k}.xml", name=f"bench {k}", kind="bench")
+                      for k in range(factory.feed_count))
+        http = HttpSettings(allow_hosts=("127.0.0.1",), resolve=server.resolve_map(), robots=False,
+                            per_host_interval=0.0, per_host_concurrency=16, concurrency=16, timeout=30.0)
+        settings = Settings(db=db, feeds=feeds, http=http, schedule=ScheduleSettings(), parse_workers=workers)
+        wall0 = time.perf_counter()
+        summary = ingest_flow(settings)
+        wall = time.perf_counter() - wall0
+        with connect(db) as con:
+            run_s = con.execute("SELECT epoch(finished_at) - epoch(started_at) FROM runs WHERE run_id = ?",
+                                [summary.run_id]).fetchone()[0]
+            stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    yard = measure_yardsticks(min(n, 2000), workers)
+    stages = profile_stages(PageFactory(n), sample=min(200, n))
+    own_rss, child_rss = peak_rss_mb()
+    rate = summary.fetched / run_s if run_s else 0.0
+    result = {
+        "articles": n, "fetched": summary.fetched, "stored": stored, "new": summary.new, "workers": workers,
+        "run_seconds": round(run_s, 2), "wall_seconds_with_prefect_startup": round(wall, 2),
+        "articles_per_s": round(rate, 1),
+        "trafilatura_per_s": round(yard["trafilatura_per_s"], 1),
+        "lxml_parse_per_s": round(yard["lxml_parse_per_s"], 1),
+        "ratio_vs_trafilatura": round(rate / yard["trafilatura_per_s"], 3),
+        "peak_rss_mb": round(max(own_rss, child_rss), 1), "peak_rss_main_mb": round(own_rss, 1),
+        "peak_rss_child_mb": round(child_rss, 1),
+        "stage_ms_per_page": {k: round(v, 3) for k, v in stages.items()},
+    }
+    tmp.cleanup()
+    if as_json:
+        return json.dumps(result)
+    total = sum(stages.values()) or 1.0
+    lines = [f"newsmon bench throughput: {n} generated pages (60-150 KB), {workers} parse workers, "
+             f"{os.cpu_count()} cores",
+             f"  end to end (fetch, parse, extract, dedup, load): {rate:8.1f} articles/s "
+             f"({summary.fetched} fetched in {run_s:.1f} s; {wall:.1f} s with Prefect start-up)",
+             f"  trafilatura.extract alone, {workers} processes:   {yard['trafilatura_per_s']:8.1f} pages/s",
+             f"  lxml parsing alone (ceiling):                  {yard['lxml_parse_per_s']:8.1f} pages/s",
+             f"  ratio newsmon / trafilatura:                   {result['ratio_vs_trafilatura']:8.3f}",
+             f"  peak RSS: main {own_rss:.0f} MB, largest child {child_rss:.0f} MB",
+             "  per-stage CPU per page (one process, 200-page sample):"]
+    lines += [f"    {k:16s} {v:7.2f} ms  {v / total:6.1%}" for k, v in stages.items()]
+    return "\n".join(lines)
+
+
+def run_poll_bench(feeds: int) -> str:
+    """A re-poll of `feeds` feeds where nothing changed: time from flow start, and requests made."""
+    from flows.ingest import ingest_flow
+    from flows.settings import FeedConfig, HttpSettings, ScheduleSettings, Settings
+    from warehouse.db import connect
+
+    n = feeds * ITEMS_PER_FEED
+    with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp, BenchServer(n) as server:
+        factory = server.factory
+        config = tuple(FeedConfig(url=f"http://{factory.host(k)}/feeds/{k}.xml", name=f"bench {k}", kind="bench")
+                       for k in range(feeds))
+        http = HttpSettings(allow_hosts=("127.0.0.1",), resolve=server.resolve_map(), robots=False,
+                            per_host_interval=0.0, per_host_concurrency=16, concurrency=16)
+        settings = Settings(db=Path(tmp) / "poll.duckdb", feeds=config, http=http, schedule=ScheduleSettings())
+        first = ingest_flow(settings)
+        again = ingest_flow(settings)
+        with connect(settings.db) as con:
+            run_s = con.execute("SELECT epoch(finished_at) - epoch(started_at) FROM runs WHERE run_id = ?",
+                                [again.run_id]).fetchone()[0]
+            not_modified = con.execute("SELECT count(*) FILTER (WHERE not_modified), count(*) FROM feed_fetches "
+                                       "WHERE run_id = ?", [again.run_id]).fetchone()
+    return (f"newsmon bench poll: {feeds} feeds ({first.fetched} pages on the first pass)\n"
+            f"  re-poll with nothing changed: {run_s:.2f} s from flow start, {not_modified[1]} requests, "
+            f"{not_modified[0]} not modified, {again.fetched} pages fetched, {again.new} new")
+
