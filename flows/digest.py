@@ -265,10 +265,16 @@ def make_trend(label: str, counts: Sequence[int], today: date) -> Trend:
 
 
 def find_spikes(rule: DigestRule, rows: Sequence[tuple[str, str, datetime]], allowed: set[str] | None,
-                now: datetime) -> list[tuple[str, int, float, list[int], list[str]]]:
-    """(name, today, mean of the previous 7 days, 14-day counts, today's story ids) for each spiking name."""
+                now: datetime, history_since: datetime | None) -> list[tuple[str, int, float, list[int], list[str]]]:
+    """(name, today, mean of the previous 7 days, 14-day counts, today's story ids) for each spiking name.
+
+    None while the warehouse holds less than 7 days before today (history_since: its first story): on a fresh
+    warehouse every name would look like a spike against a mean of zero.
+    """
     zone = ZoneInfo(rule.timezone)
     today = now.astimezone(zone).date()
+    if history_since is None or history_since.astimezone(zone).date() > today - timedelta(days=7):
+        return []
     per_name: dict[str, dict[str, datetime]] = defaultdict(dict)
     for story_id, name, first_seen in rows:
         if allowed is None or story_id in allowed:
@@ -307,6 +313,8 @@ def plan_digests(settings: Settings, now: datetime, due: Sequence[tuple[DigestRu
                 if result.matched:
                     matched[story.story_id] = result.hits
             matches[rule.name] = matched
+        first = con.execute(read_sql("digest_history_start")).fetchone()
+        history_since = _as_utc(first[0]) if first and first[0] else None
         spike_rows: dict[str, list[tuple[str, str, datetime]]] = {}
         for kind in {r.spike for r in rules if r.spike}:
             assert kind is not None
@@ -335,7 +343,7 @@ def plan_digests(settings: Settings, now: datetime, due: Sequence[tuple[DigestRu
             ledger = ledgers[(rule.name, recipient)]
             if rule.spike:
                 section, spike_items = _spike_section(rule, spike_rows[rule.spike], matches[rule.name], by_id,
-                                                      ledger, now)
+                                                      ledger, now, history_since)
                 if section is not None:
                     sections.append(section)
                     items += spike_items
@@ -389,12 +397,12 @@ def _replace_item(sections: list[Section], old: StoryItem, new: StoryItem) -> No
 
 
 def _spike_section(rule: DigestRule, rows: Sequence[tuple[str, str, datetime]], matched: dict[str, tuple[str, ...]],
-                   by_id: dict[str, Story], ledger: dict[str, LedgerEntry],
-                   now: datetime) -> tuple[Section | None, list[PlannedItem]]:
+                   by_id: dict[str, Story], ledger: dict[str, LedgerEntry], now: datetime,
+                   history_since: datetime | None) -> tuple[Section | None, list[PlannedItem]]:
     zone = ZoneInfo(rule.timezone)
     today = now.astimezone(zone).date()
     allowed = set(matched) if rule.query else None
-    spikes = find_spikes(rule, rows, allowed, now)
+    spikes = find_spikes(rule, rows, allowed, now, history_since)
     items: list[SpikeItem] = []
     plans: list[PlannedItem] = []
     chart: Trend | None = None

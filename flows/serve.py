@@ -278,7 +278,7 @@ def prefect_api(port: int | None = None, home: Path | None = None) -> Iterator[s
     """The Prefect API to serve on: $PREFECT_API_URL when set, else a local server started (and stopped) here."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    external = os.environ.get("PREFECT_API_URL")
+    external = PREFECT_API_URL.value()  # from the environment or the active Prefect profile
     if external:
         yield external
         return

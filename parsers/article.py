@@ -7,13 +7,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from parsers.dates import date_from_url, find_date_in_text, parse_date
+from parsers.dates import date_from_url, find_date_in_text, parse_local_date
 from parsers.records import ArticleStatus, DateSource, ExtractedPage
 
 # where the body came from; "checked" = trafilatura was consulted but our scored body was kept
@@ -128,6 +128,27 @@ _BOILER_TEXT = re.compile(
     re.I,
 )
 _COOKIE_TEXT = re.compile(r"\bcookies?\b.*\b(?:consent|accept|agree|privacy|settings|preferences)\b", re.I)
+# Calls to action at the edges of a body: a paywall prompt ends the article (what follows it is the pitch);
+# copyright/reprint notices, app and newsletter pitches and "advertise with us" boxes are single paragraphs.
+_PAYWALL_PROMPT = re.compile(
+    r"\bto (?:view|read|continue reading|access|unlock) (?:the |this )?(?:full |whole |entire |rest of the )?"
+    r"(?:story|article|piece)\b.{0,40}\bsubscri|\balready an? (?:subscriber|member)\b|\bsubscribe (?:now |today )?"
+    r"to (?:continue|keep reading|read|view|access|unlock)\b|\b(?:log|sign) ?in (?:to continue|for (?:full|immediate) "
+    r"access)\b|\bthis (?:article|story|content) is (?:only )?(?:available )?(?:exclusively )?for (?:subscribers|members)\b",
+    re.I,
+)
+_CALL_TO_ACTION = re.compile(
+    r"^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|\bcopyrighted (?:property|material)\b"
+    r"|\b(?:written |prior )?permission (?:must|is required)\b|\bwithout (?:the |our )?(?:express |prior )?(?:written )?"
+    r"permission\b|\bmay not be (?:re)?(?:published|produced|reproduced|distributed|broadcast)\b"
+    r"|\bdownload (?:the|our)\b.{0,60}\bapps?\b|\bapps? for (?:ios|iphone|android)\b"
+    r"|^advertise (?:with|on)\b|\bsign up (?:here|now|today)\b|\bsubscribe to (?:our|the) newsletter\b"
+    r"|^submit (?:your|a) letter\b",
+    re.I,
+)
+# Cyrillic letters that spammers use inside Latin words so that filters miss "Аdvеrtіѕе"
+_LATIN_LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсухіїјѕԁ", "ABEKMHOPCTXaeopcyxiijsd")
+_EDGE_PARAGRAPHS = 6
 
 _ARTICLE_TYPES = re.compile(r"article|blogposting|posting|report|review|newsarticle|scholarly", re.I)
 _PERSON_NAME_BAD = re.compile(
@@ -217,26 +238,33 @@ _EMPTY_WORDS = 10
 # Public entry point
 
 
+class TracedPage(NamedTuple):
+    """An ExtractedPage with how it was found, for benchmarks and diagnostics."""
+
+    page: ExtractedPage
+    method: BodyMethod  # where the body came from
+    published_on: date | None = None  # the publication date as the page states it (its local calendar day)
+
+
 def extract_article(html: str, url: str | None = None, *, now: datetime | None = None) -> ExtractedPage:
     """Extract title, authors, date, language, outlet, canonical URL, body text and a status from one page."""
-    return extract_article_traced(html, url, now=now)[0]
+    return extract_article_traced(html, url, now=now).page
 
 
-def extract_article_traced(
-    html: str, url: str | None = None, *, now: datetime | None = None
-) -> tuple[ExtractedPage, BodyMethod]:
+def extract_article_traced(html: str, url: str | None = None, *, now: datetime | None = None) -> TracedPage:
     """Extract title, authors, date, language, outlet, canonical URL, body text and a status from one page.
 
     The page is parsed once with lxml; metadata comes from the head, JSON-LD and microdata, the body from
     a text-density scorer over the cleaned tree (JSON-LD articleBody when it is present and at least as
     complete). When the scorer is not confident, trafilatura is consulted and the longer sane body kept.
-    Never raises on content: an unparsable page yields status "empty". The second value names where the
-    body came from ("scored", "jsonld", "trafilatura", "none"; "checked" when trafilatura was consulted
-    but the scored body kept), for benchmarks.
+    Never raises on content: an unparsable page yields status "empty". `method` names where the body came
+    from ("scored", "jsonld", "trafilatura", "none"; "checked" when trafilatura was consulted but the
+    scored body kept); `published_on` is the publication date in the page's own time zone: 22:05 at
+    -05:00 on 8 November is published_at 03:05 UTC on 9 November but published_on 8 November.
     """
     tree = _parse_html(html)
     if tree is None:
-        return _empty_page("no HTML to parse"), "none"
+        return TracedPage(_empty_page("no HTML to parse"), "none")
     meta = _read_meta(tree)
     objects = list(_read_jsonld(tree))
     article_ld = _pick_article_object(objects)
@@ -244,7 +272,7 @@ def extract_article_traced(
     survey = _survey_page(tree)
     title = _find_title(tree, meta, article_ld, outlet, url)
     authors = _find_authors(survey, meta, article_ld, objects, outlet)
-    published_at, date_source = _find_date(tree, survey, meta, article_ld, objects, url, now)
+    published_local, date_source = _find_date(tree, survey, meta, article_ld, objects, url, now)
     canonical = _find_canonical(tree, meta, url)
     declared_language = _find_language(tree, meta, article_ld)
     paywall_marker = _find_paywall_marker(survey, article_ld)
@@ -263,14 +291,15 @@ def extract_article_traced(
         elif body:
             method = "checked"
 
+    body, prompt = _trim_calls_to_action(body)
     language = declared_language or _guess_language(body)
-    status, reason = _classify_status(body, page_title, paywall_marker)
+    status, reason = _classify_status(body, page_title, prompt or paywall_marker)
     if status == "blocked":
         body, method = "", "none"
     page = ExtractedPage(
         title=title,
         authors=authors,
-        published_at=published_at,
+        published_at=published_local.astimezone(UTC) if published_local else None,
         published_at_source=date_source,
         language=language,
         outlet=outlet,
@@ -279,7 +308,7 @@ def extract_article_traced(
         status=status,
         status_reason=reason,
     )
-    return page, method
+    return TracedPage(page, method, published_local.date() if published_local else None)
 
 
 def _empty_page(reason: str) -> ExtractedPage:
@@ -332,7 +361,11 @@ def _drop_element(el: etree._Element) -> None:
 
 
 def _normalize_space(text: str | None) -> str:
-    return _SPACE.sub(" ", text).strip() if text else ""
+    if not text:
+        return ""
+    if text.isascii():
+        return " ".join(text.split())  # several times faster than the regex; ASCII has no zero-width spaces
+    return _SPACE.sub(" ", text).strip()
 
 
 def _text_of(el: etree._Element | None) -> str:
@@ -716,25 +749,49 @@ def _find_date(
     url: str | None,
     now: datetime | None,
 ) -> tuple[datetime | None, DateSource]:
+    """The publication moment in the offset the page states it (UTC when it states none), and its source.
+
+    A complete date in the URL path is fixed when the story is first published; a declared date more
+    than a day away from it is a re-publication, a CMS migration or an update, so the URL date wins then.
+    """
+    moment, source = _find_declared_date(survey, meta, article_ld, objects, now)
+    url_moment = date_from_url(url, now=now) if url else None
+    if url_moment is not None:
+        if moment is None or abs(moment.date() - url_moment.date()) > _URL_DATE_TOLERANCE:
+            return url_moment, "url"
+    if moment is not None:
+        return moment, source
+    moment = _date_from_text(tree, survey, now)
+    if moment:
+        return moment, "text"
+    return None, "none"
+
+
+_URL_DATE_TOLERANCE = timedelta(days=1)
+
+
+def _find_declared_date(
+    survey: _Survey,
+    meta: dict[str, list[str]],
+    article_ld: dict | None,
+    objects: list[dict],
+    now: datetime | None,
+) -> tuple[datetime | None, DateSource]:
+    """JSON-LD datePublished, then date meta tags, then <time> elements (in their stated offsets)."""
     ld_candidates = [article_ld] if article_ld else []
     ld_candidates += [obj for obj in objects if obj is not article_ld]
     for obj in ld_candidates:
         for key in ("datePublished", "dateCreated"):
             value = _ld_text(obj.get(key))
-            if value and (moment := parse_date(value, now=now)):
+            if value and (moment := parse_local_date(value, now=now)):
                 return moment, "jsonld"
     for key in _META_DATE_KEYS:
         for value in meta.get(key, []):
-            if moment := parse_date(value, now=now):
+            if moment := parse_local_date(value, now=now):
                 return moment, "meta"
     moment = _date_from_time_tags(survey, now)
     if moment:
         return moment, "time-tag"
-    if url and (moment := date_from_url(url, now=now)):
-        return moment, "url"
-    moment = _date_from_text(tree, survey, now)
-    if moment:
-        return moment, "text"
     return None, "none"
 
 
@@ -744,7 +801,7 @@ def _date_from_time_tags(survey: _Survey, now: datetime | None) -> datetime | No
         if _inside_excluded(el):
             continue
         value = el.get("datetime") or el.get("content") or _text_of(el)
-        moment = parse_date(value, now=now) if value else None
+        moment = parse_local_date(value, now=now) if value else None
         if moment is None:
             continue
         hint = " ".join([el.get("class", ""), el.get("itemprop", ""), el.get("id", "")]).lower()
@@ -758,7 +815,7 @@ def _date_from_time_tags(survey: _Survey, now: datetime | None) -> datetime | No
         return first
     for el in survey.microdata_dates:
         value = el.get("content") or el.get("datetime") or _text_of(el)
-        if value and (moment := parse_date(value, now=now)):
+        if value and (moment := parse_local_date(value, now=now)):
             return moment
     return None
 
@@ -836,6 +893,7 @@ def _classify_token(token: str) -> int:
     return flags
 
 
+@lru_cache(maxsize=65536)
 def _classify_hint(hint: str) -> int:
     """Flags for a class/id string: the union over its tokens, furniture unless a token names the body."""
     flags = 0
@@ -844,6 +902,9 @@ def _classify_hint(hint: str) -> int:
     if flags & _F_BODY:
         flags &= ~(_F_FURNITURE | _F_STRONG)
     return flags
+
+
+_UNCLASSIFIED_TAGS = frozenset({"body", "main", "article", "html"})
 
 
 def _survey_page(tree: etree._Element) -> _Survey:
@@ -857,19 +918,33 @@ def _survey_page(tree: etree._Element) -> _Survey:
             survey.times.append(el)
         elif tag == "header":
             survey.headers.append(el)
-        keys = el.keys()
-        if not keys or tag in {"body", "main", "article", "html"}:
+        items = el.items()
+        if not items or tag in _UNCLASSIFIED_TAGS:
             continue
-        hint = _hint_of(el)
+        # one attribute read per element: this loop visits every element of the page
+        cls = ident = None
+        others = False
+        for name, value in items:
+            if name == "class":
+                cls = value
+            elif name == "id":
+                ident = value
+            else:
+                others = True
+        hint = f"{cls} {ident}" if cls and ident else cls or ident
         flags = _classify_hint(hint) if hint else 0
-        if "rel" in keys and (el.get("rel") or "").lower() == "author":
-            flags |= _F_BYLINE
-        if "itemprop" in keys:
-            itemprop = (el.get("itemprop") or "").lower()
-            if itemprop in {"author", "creator"}:
+        if others:
+            rel, itemprop = el.get("rel"), el.get("itemprop")
+            if rel and rel.lower() == "author":
                 flags |= _F_BYLINE
-            elif itemprop == "datepublished":
-                survey.microdata_dates.append(el)
+            if itemprop:
+                itemprop = itemprop.lower()
+                if itemprop in {"author", "creator"}:
+                    flags |= _F_BYLINE
+                elif itemprop == "datepublished":
+                    survey.microdata_dates.append(el)
+        elif not flags:
+            continue
         if flags & _F_BYLINE:
             survey.bylines.append(el)
         if flags & _F_PAYWALL:
@@ -880,11 +955,17 @@ def _survey_page(tree: etree._Element) -> _Survey:
             survey.furniture.append(el)
             if flags & _F_STRONG:
                 survey.strong[el] = flags
-        elif "hidden" in keys or el.get("aria-hidden") == "true" or el.get("role") in _DROP_ROLES:
-            survey.furniture.append(el)
-        elif "style" in keys and _HIDDEN_STYLE.search(el.get("style") or ""):
+        elif others and _is_hidden(el):
             survey.furniture.append(el)
     return survey
+
+
+def _is_hidden(el: etree._Element) -> bool:
+    """Hidden by attribute, ARIA or inline style, or a navigation/banner/dialog landmark."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true" or el.get("role") in _DROP_ROLES:
+        return True
+    style = el.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
 def _prose_chars(el: etree._Element, at_least: int = 0) -> int:
@@ -1068,6 +1149,7 @@ def _extract_body(tree: etree._Element, title: str | None) -> tuple[str, bool]:
     top_score, top = ranked[0]
     top = _climb_candidate(top, top_score, scores, totals)
     chosen = _with_siblings(top, top_score, scores, totals)
+    chosen.update(_find_split_parts(top, top_score, ranked))
     kept = [b for b in blocks if _is_within(b.container, chosen)]
     body = _join_blocks(kept, title)
     words = _word_count(body)
@@ -1076,6 +1158,24 @@ def _extract_body(tree: etree._Element, title: str | None) -> tuple[str, bool]:
         words >= _CONFIDENT_WORDS or (words >= 40 and top_score >= 20)
     )
     return body, confident
+
+
+def _find_split_parts(
+    top: etree._Element, top_score: float, ranked: list[tuple[float, etree._Element]]
+) -> list[etree._Element]:
+    """Other parts of a body split into same-class containers ("story-text", "article-section") that sit in
+    separate wrappers, so neither climbing nor the sibling rule reaches them: each scoring >= 20 % of the top."""
+    cls = top.get("class")
+    if not cls:
+        return []
+    parts = []
+    for score, node in ranked[1:]:
+        if score < 0.2 * top_score:
+            break
+        if node.tag == top.tag and node.get("class") == cls and not _is_within(node, {top}):
+            if not _is_within(top, {node}):
+                parts.append(node)
+    return parts
 
 
 def _climb_candidate(
@@ -1139,13 +1239,14 @@ def _is_within(el: etree._Element, chosen: set[etree._Element]) -> bool:
 
 def _join_blocks(blocks: Iterable[_Block], title: str | None) -> str:
     title_key = _squash(title) if title else ""
+    longest_title = 2 * len(title) + 20 if title else 0
     out: list[str] = []
     for block in blocks:
         text = block.text
         length = len(text)
         if block.tag == "h1":
             continue
-        if title_key and _squash(text) == title_key:
+        if title_key and length <= longest_title and _squash(text) == title_key:
             continue
         if block.link_chars > length * 0.5 and (length < 200 or block.link_chars > length * 0.8):
             continue
@@ -1161,6 +1262,41 @@ def _is_boilerplate_text(text: str) -> bool:
     return (length < 120 and _BOILER_TEXT.match(text) is not None) or (
         length < 400 and _COOKIE_TEXT.search(text) is not None
     )
+
+
+def _trim_calls_to_action(body: str) -> tuple[str, str | None]:
+    """Drop calls to action from the first and last paragraphs: a paywall prompt and all that follows it,
+    copyright/reprint notices, app and newsletter pitches. Return the body and the paywall prompt's wording
+    (None when there was none), which is evidence for the paywalled status."""
+    if not body:
+        return body, None
+    paragraphs = body.split("\n\n")
+    prompt: str | None = None
+    # the earliest prompt among the closing paragraphs (a pitch runs to a dozen short lines), never the first
+    cut, after = None, 0
+    for index in range(len(paragraphs) - 1, max(0, len(paragraphs) - 2 * _EDGE_PARAGRAPHS), -1):
+        text = paragraphs[index]
+        if after > 1500:
+            break
+        match = _PAYWALL_PROMPT.search(text) if len(text) < 400 else None
+        if match:
+            marker = _PAYWALL_TEXT.search(text)
+            prompt, cut = (marker or match).group(0).lower(), index
+        after += len(text)
+    if cut is not None:
+        paragraphs = paragraphs[:cut]
+    kept = [
+        text
+        for index, text in enumerate(paragraphs)
+        if not (
+            (index < 2 or index >= len(paragraphs) - _EDGE_PARAGRAPHS)
+            and len(text) < 400
+            and _CALL_TO_ACTION.search(text.translate(_LATIN_LOOKALIKES))
+        )
+    ]
+    if not kept:  # a page that is nothing but a notice: keep it rather than invent emptiness
+        return "\n\n".join(paragraphs) or body, prompt
+    return "\n\n".join(kept), prompt
 
 
 def _body_from_jsonld(article_ld: dict | None) -> str:

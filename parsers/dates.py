@@ -79,9 +79,9 @@ _DEFAULT = datetime(2000, 1, 1)  # noqa: DTZ001 (dateutil fills missing fields f
 
 
 def _within_bounds(moment: datetime, now: datetime | None) -> datetime | None:
+    """The moment, aware in its own offset (naive taken as UTC), or None when implausibly old or future."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
     now = now if now is not None else datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
@@ -117,6 +117,14 @@ def parse_date(value: str, *, now: datetime | None = None) -> datetime | None:
     to a timezone-aware UTC datetime. Naive values are taken as UTC. Returns None for unparsable input,
     for dates more than a day after `now` (default: the current time) and for dates before 1995-01-01.
     """
+    moment = parse_local_date(value, now=now)
+    return moment.astimezone(UTC) if moment is not None else None
+
+
+def parse_local_date(value: str, *, now: datetime | None = None) -> datetime | None:
+    """Like parse_date, but keep the offset the value states: "2023-11-08T22:05:41-05:00" stays on
+    8 November at -05:00 (parse_date gives 9 November 03:05 UTC). Its .date() is the publication date as
+    the page's readers saw it. Naive values and zone-less text are taken as UTC."""
     if not value:
         return None
     text = " ".join(value.split())

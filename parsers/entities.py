@@ -27,8 +27,7 @@ class Gazetteer:
     offices: dict[str, tuple[str, ...]]  # normalised office -> current holders
     former: dict[str, tuple[str, ...]]  # normalised office -> former holders
     given: dict[str, str | None]  # first name -> "m" / "f" / None (either)
-    max_tokens: int
-    first_tokens: frozenset[str]  # the first word of every alias
+    first_tokens: dict[str, int]  # the first word of every alias -> the most words an alias starting with it has
 
 
 def normalize_office(text: str) -> str:
@@ -43,6 +42,19 @@ def _key(text: str) -> str:
     return " ".join(text.replace("’", "'").split())
 
 
+def alias_is_matchable(alias: str) -> bool:
+    """Whether an alias can ever be found: the run scanner must read it as one run of capitalised words."""
+    return " ".join(m.group(0) for m in _RUN_TOKEN.finditer(alias)) == " ".join(alias.split())
+
+
+def _first_tokens(aliases: dict[str, tuple[str, EntityType]]) -> dict[str, int]:
+    longest: dict[str, int] = {}
+    for alias in aliases:
+        words = alias.split()
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
+
+
 def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
     """Read the gazetteer TOML file into lookup tables."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -52,8 +64,8 @@ def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
     former: dict[str, list[str]] = {}
 
     def add(alias: str, canonical: str, kind: EntityType) -> None:
-        tokens = [m.group(0) for m in _RUN_TOKEN.finditer(alias)]
-        aliases.setdefault(_key(" ".join(tokens)), (canonical, kind))
+        if alias_is_matchable(alias):  # a canonical name with a comma is a label only; its aliases are matched
+            aliases.setdefault(_key(alias), (canonical, kind))
 
     for person in data.get("person", []):
         name = person["name"]
@@ -86,8 +98,7 @@ def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
         offices={k: tuple(v) for k, v in offices.items()},
         former={k: tuple(v) for k, v in former.items()},
         given=given,
-        max_tokens=max(len(k.split()) for k in aliases),
-        first_tokens=frozenset(k.split()[0] for k in aliases),
+        first_tokens=_first_tokens(aliases),
     )
 
 
@@ -97,14 +108,15 @@ _U = "A-ZÀ-ÖØ-Þ"
 _CAP = rf"[{_U}][\w]*"
 _TOKEN = (
     rf"(?:[{_U}](?:\.[{_U}])+\.?"  # U.K., U.S.
+    rf"|[{_U}]\.(?=[ \u00a0][{_U}][a-z])"  # a middle initial: Mary E. Lovely
     rf"|{_CAP}(?:['’]{_CAP})?(?:-(?:(?:[a-z]+-)*{_CAP}|(?:tier|on|upon|under|en|sur|le|la)\b))*(?:['’]s\b)?"
     r"|\d+(?:st|nd|rd|th)?(?![\w,.]\d))"
 )
-_CONN = r"(?:of|on|the|for|and|de|du|da|di|del|von|van|der|den|bin|al|le|la|y|not|to|from|&)"
-_PARTICLES = frozenset({"de", "du", "da", "di", "del", "von", "van", "der", "den", "bin", "al", "le", "la"})
+_CONN = r"(?:of|on|the|for|and|de|du|da|di|del|von|van|der|den|bin|al|le|la|y|not|to|from|in|with|against|upon|ap|für|&)"
+_PARTICLES = frozenset({"de", "du", "da", "di", "del", "von", "van", "der", "den", "bin", "al", "le", "la", "ap"})
 _SEP = r"(?:(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bDr)\.|(?<=\bSt)\.)?[ \u00a0]+"
 _TOKEN_REST = (
-    rf"(?:(?<=[{_U}])(?:(?:\.[{_U}])+\.?|\w*(?:['’]{_CAP})?(?:-(?:(?:[a-z]+-)*{_CAP}|(?:tier|on|upon|under|en|sur|le|la)\b))*"
+    rf"(?:(?<=[{_U}])(?:(?:\.[{_U}])+\.?|\.(?=[ \u00a0][{_U}][a-z])|\w*(?:['’]{_CAP})?(?:-(?:(?:[a-z]+-)*{_CAP}|(?:tier|on|upon|under|en|sur|le|la)\b))*"
     rf"(?:['’]s\b)?)|(?<=\d)\d*(?:st|nd|rd|th)?(?![\w,.]\d))"
 )
 # starts with a character class (and checks the word boundary after it) so that the regex engine can skip ahead
@@ -139,6 +151,12 @@ _STOP_CAPS = frozenset(
     Catholic Protestant Hindu Sikh Mrs Mr Ms Miss Dr Sir Dame Lord Lady Baroness Professor Prof Rev Cllr
     Councillor King Queen Prince Princess Please Thank Thanks Yes Yeah Well Oh Absolutely Sorry Hello Dear""".split()
 )
+_LEAD_STOPS = frozenset(
+    """The A An This That These Those It Its His Her Their Our My Your But And Or If When While As At In On Of For
+    From To By With After Before Since Under Over Last Next Yesterday Today Meanwhile However Although Despite Some
+    Many More Most Other Former Otherwise Asked Speaking Responding Writing According Earlier Later Now Then There
+    Here Also Even Only Both Each Every All No Not So Yet Just Still Instead Indeed""".split()
+)
 _ORG_WORDS = frozenset(
     """Office Party Council Court Tribunal Ministry Department Committee Commission Agency Service Services Trust
     Foundation Institute University College School Hospital Police Force Bank Group Union Association Society
@@ -146,7 +164,9 @@ _ORG_WORDS = frozenset(
     Campaign Alliance Coalition Fund Board Authority Inc Ltd Plc PLC LLP Company Corporation Act Bill Convention
     Treaty Charter Government Parliament Assembly Senate Congress Cabinet Navy Army Forces Partners Solicitors
     Chambers Charity Federation Organisation Organization Movement Initiative Council Club Church Mosque
-    Programme Inquiry Review""".split()
+    Programme Inquiry Review Insider Journal Gazette Magazine Weekly Daily Monitor Tribune Chronicle Observer
+    Standard Independent Guardian Mirror Echo Press Today Online Media Broadcasting Studios Records Games
+    Airlines Airways Motors Systems Technologies Labs Holdings Capital Partners Ventures Group""".split()
 )
 _PLACE_HEADS = frozenset({"River", "Mount", "Lake", "Isle", "Port", "Fort", "Saint"})
 _PLACE_TAILS = frozenset({"Street", "Road", "Square", "Avenue", "Lane", "Bridge", "Airport", "Station", "Hotel",
@@ -158,62 +178,6 @@ _COMMON_SURNAME_WORDS = frozenset(
     Walker Turner Mason Fisher Shepherd Lane Cross Sharp Hart Street Strong Gray Grey""".split()
 )
 _BLOCKED = _STOP_CAPS | _ORG_WORDS
-
-_ROLE_HEADS = (
-    "leader secretary minister MP MEP MSP peer chancellor spokesman spokeswoman spokesperson presenter host anchor"
-    " correspondent editor reporter journalist columnist broadcaster commentator chief director president chair"
-    " chairman chairwoman head officer commissioner lawyer barrister solicitor judge attacker suspect killer murderer"
-    " rapist offender criminal migrant seeker refugee campaigner activist founder executive CEO boss adviser"
-    " advisor aide analyst economist researcher professor academic expert councillor mayor governor senator"
-    " ambassador envoy official candidate deputy whip inspector superintendent constable detective sergeant"
-    " commander tsar czar author historian lecturer doctor nurse surgeon owner manager coordinator co-ordinator"
-    " organiser organizer pollster strategist donor businessman businesswoman entrepreneur footballer singer actor"
-    " actress comedian victim survivor widow resident worker volunteer smuggler trafficker prosecutor coroner"
-    " magistrate attorney premier PM speaker monarch bishop archbishop imam rabbi vicar priest predecessor successor"
-    " counterpart co-leader convenor treasurer secretary-general source insider representative negotiator"
-).split()
-_ROLE_HEAD_WORDS = frozenset(w.lower() for w in _ROLE_HEADS)
-_ROLE_HEAD = "(?:" + "|".join(sorted(_ROLE_HEADS, key=len, reverse=True)).replace("seeker", "asylum seeker") + ")"
-_MOD_STOP = (
-    r"(?:The|A|An|But|And|Or|Yesterday|Today|Last|This|That|However|Meanwhile|Speaking|Asked|Responding|In|On|At"
-    r"|As|When|While|After|Before|If|Then|Now|Earlier|Later|Also|Even|Only|Both|Its|His|Her|Their|Our|Some|Many"
-    r"|Most|Other|Writing|Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Baroness|It|He|She|They|We|I|You|Critics|Sources"
-    r"|Officials|Campaigners|Ministers)"
-)
-_LOWER_MODS = (
-    r"(?:former|ex|then|shadow|deputy|junior|senior|chief|acting|interim|home|foreign|justice|health|immigration"
-    r"|border|borders|security|defence|education|business|energy|culture|local|regional|party|opposition|general"
-    r"|cabinet|prime|first|vice|assistant|principal|executive|permanent|government|policy|legal|political|press"
-    r"|news|associate|managing|lead|national|international|european|campaign|communications|development"
-    r"|housing|migration|asylum|refugee|human|rights|welfare|programme|radio|television|tv|breakfast|morning"
-    r"|evening|sunday|policing|safeguarding|equalities|treasury|science|transport|environment|trade|work"
-    r"|pensions|community|communities|affairs|state|city|county|council|district|parish|backbench|frontbench"
-    r"|veteran|outgoing|incoming|new|longtime|long-serving|illegal|legal|crime|victims|prisons|courts)"
-)
-_MOD = rf"(?:(?!{_MOD_STOP}\b)[{_U}][\w&’'.-]*|\d+|{_LOWER_MODS}(?:-\w+)?|ex-\w+)"
-_SP = r"[ \u00a0]+"
-_ROLE_PHRASE = rf"(?:{_MOD}{_SP}){{0,6}}?(?:(?!(?:of|to|in|on|for|with|by|at|from|and|or|but|that|who|which|is|was|has|have|had|will|would|could|said|says|the|a|an|as|its|his|her|their)\b)[a-z][\w-]*{_SP})?(?i:{_ROLE_HEAD})"
-_TITLE_BEFORE = re.compile(rf"(?<![\w’'-])({_ROLE_PHRASE}){_SP}$")
-_APPOSITIVE = re.compile(
-    rf",{_SP}(?:(?:the|a|an){_SP})?((?:{_ROLE_PHRASE})(?:{_SP}(?:for|of|at){_SP}(?:the{_SP})?[{_U}][\w’'-]*"
-    rf"(?:{_SP}[{_U}][\w’'-]*)*)?)(?=[ \u00a0]*(?:[,.;:–—)]|$))"
-)
-_ROLE_MENTION = re.compile(
-    rf"([TtAa](?<![\w’'-].)(?:(?<=[Tt])he|(?<=[Aa])n?){_SP})({_ROLE_PHRASE})(?![\w’'-])"
-    rf"(?:{_SP}for{_SP}(?:the{_SP})?([{_U}][\w’'-]*(?:{_SP}(?:of{_SP})?[{_U}][\w’'-]*)*))?"
-)
-_SPOKES_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "source", "insider", "official",
-                           "representative"})
-_SPEECH_VERB_AFTER = re.compile(
-    r"[ \u00a0]+(?:has[ \u00a0]+|have[ \u00a0]+|had[ \u00a0]+)?(?:said|says|told|added|adds|insisted|insists|warned"
-    r"|warns|claimed|argued|stated|explained|declared|responded|replied|asked|wrote|tweeted|posted|admitted"
-    r"|acknowledged|conceded|noted|suggested|urged|pledged|promised|vowed|stressed|announced|revealed"
-    r"|confirmed|denied|described|called|branded|accused|continued)\b"
-)
-_PERSON_TAIL = re.compile(r",[ \u00a0]+(?:who\b|aged\b|\d{1,3},)")
-_SENTENCE_END = frozenset(".!?:…\n")
-_QUOTE_CHARS = frozenset("“”\"‘’'([")
-
 
 def build_trie_pattern(words: Sequence[str], word_start: bool = False) -> str:
     """One regex alternation for many words, factored as a trie so the engine does not try each word in turn.
@@ -240,6 +204,70 @@ def build_trie_pattern(words: Sequence[str], word_start: bool = False) -> str:
         return body
 
     return emit(trie, top=True)
+
+
+_ROLE_HEADS = (
+    "leader secretary minister MP MEP MSP peer chancellor spokesman spokeswoman spokesperson presenter host anchor"
+    " correspondent editor reporter journalist columnist broadcaster commentator chief director president chair"
+    " chairman chairwoman head officer commissioner lawyer barrister solicitor judge attacker suspect killer murderer"
+    " rapist offender criminal migrant seeker refugee campaigner activist founder executive CEO boss adviser"
+    " advisor aide analyst economist researcher professor academic expert councillor mayor governor senator"
+    " ambassador envoy official candidate deputy whip inspector superintendent constable detective sergeant"
+    " commander tsar czar author historian lecturer doctor nurse surgeon owner manager coordinator co-ordinator"
+    " organiser organizer pollster strategist donor businessman businesswoman entrepreneur footballer singer actor"
+    " actress comedian victim survivor widow resident worker volunteer smuggler trafficker prosecutor coroner"
+    " magistrate attorney premier PM speaker monarch bishop archbishop imam rabbi vicar priest predecessor successor"
+    " counterpart co-leader convenor treasurer secretary-general source insider representative negotiator master"
+    " administrator member"
+).split()
+_ROLE_HEAD_WORDS = frozenset(w.lower() for w in _ROLE_HEADS)
+_ROLE_HEAD = "(?:" + build_trie_pattern(sorted(_ROLE_HEAD_WORDS - {"seeker"}) + ["asylum seeker"]) + ")"
+_MOD_STOP = (
+    r"(?:The|A|An|But|And|Or|Yesterday|Today|Last|This|That|However|Meanwhile|Speaking|Asked|Responding|In|On|At"
+    r"|As|When|While|After|Before|If|Then|Now|Earlier|Later|Also|Even|Only|Both|Its|His|Her|Their|Our|Some|Many"
+    r"|Most|Other|Writing|Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Baroness|It|He|She|They|We|I|You|Critics|Sources"
+    r"|Officials|Campaigners|Ministers)"
+)
+_LOWER_MODS = (
+    r"(?:former|ex|then|shadow|deputy|junior|senior|chief|acting|interim|home|foreign|justice|health|immigration"
+    r"|border|borders|security|defence|education|business|energy|culture|local|regional|party|opposition|general"
+    r"|cabinet|prime|first|vice|assistant|principal|executive|permanent|government|policy|legal|political|press"
+    r"|news|associate|managing|lead|national|international|european|campaign|communications|development"
+    r"|housing|migration|asylum|refugee|human|rights|welfare|programme|radio|television|tv|breakfast|morning"
+    r"|evening|sunday|policing|safeguarding|equalities|treasury|science|transport|environment|trade|work"
+    r"|pensions|community|communities|affairs|state|city|county|council|district|parish|backbench|frontbench"
+    r"|veteran|outgoing|incoming|new|longtime|long-serving|illegal|legal|crime|victims|prisons|courts)"
+)
+_LOWER_MOD_WORDS = frozenset(_LOWER_MODS[3:-1].split("|"))
+_MOD = rf"(?:(?!{_MOD_STOP}\b)[{_U}][\w&’'-]*|\d+|{_LOWER_MODS}(?:-\w+)?|ex-\w+)"
+_SP = r"[ \u00a0]+"
+_ROLE_PHRASE = rf"(?:{_MOD}{_SP}){{0,6}}?(?:(?!(?:of|to|in|on|for|with|by|at|from|and|or|but|that|who|which|is|was|has|have|had|will|would|could|said|says|the|a|an|as|its|his|her|their)\b)[a-z][\w-]*{_SP})?(?i:{_ROLE_HEAD})"
+_APPOSITIVE = re.compile(
+    rf",{_SP}(?:(?:the|a|an){_SP})?((?:{_ROLE_PHRASE})(?:{_SP}(?:for|of|at){_SP}(?:the{_SP})?[{_U}][\w’'-]*"
+    rf"(?:{_SP}[{_U}][\w’'-]*)*)?)(?=[ \u00a0]*(?:[,.;:–—)]|$))"
+)
+_ROLE_MENTION = re.compile(
+    rf"([TtAa](?<![\w’'-].)(?:(?<=[Tt])he|(?<=[Aa])n?){_SP})({_ROLE_PHRASE})(?![\w’'-])"
+    rf"(?:{_SP}for{_SP}(?:the{_SP})?([{_U}][\w’'-]*(?:{_SP}(?:of{_SP})?[{_U}][\w’'-]*)*))?"
+)
+_SPOKES_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "source", "insider", "official",
+                           "representative"})
+_SPEECH_VERB_AFTER = re.compile(
+    r"[ \u00a0]+(?:has[ \u00a0]+|have[ \u00a0]+|had[ \u00a0]+)?(?:said|says|told|added|adds|insisted|insists|warned"
+    r"|warns|claimed|argued|stated|explained|declared|responded|replied|asked|wrote|tweeted|posted|admitted"
+    r"|acknowledged|conceded|noted|suggested|urged|pledged|promised|vowed|stressed|announced|revealed"
+    r"|confirmed|denied|described|called|branded|accused|continued)\b"
+)
+_SPEECH_VERB_BEFORE = re.compile(r"(?<![\w’'-])(?:said|says|added|adds|replied|wrote|insisted|warned)[ \u00a0]+$")
+_SPEECH_NOUN_AFTER = re.compile(
+    r"[ \u00a0]+(?:claims?|pledges?|promises?|vows?|warnings?|words|comments|remarks|statement|insistence|assertion"
+    r"|suggestion|description|argument|admission|call|plea|message|response|assurance|accusation|threat)\b"
+)
+_QUOTE_BEFORE = re.compile(r"[”\"’],?[ \u00a0]+$")
+_QUOTE_VERB_BEFORE = re.compile(r"[”\"’],?[ \u00a0]+(?:said|says|added|asked|replied|insisted)[ \u00a0]+$")
+_PERSON_TAIL = re.compile(r",[ \u00a0]+(?:who\b|aged\b|\d{1,3},)")
+_SENTENCE_END = frozenset(".!?:…\n")
+_QUOTE_CHARS = frozenset("“”\"‘’'([")
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,30 +316,31 @@ class _Tok:
 def _tokens(run: re.Match[str]) -> list[_Tok]:
     base = run.start()
     whole = run.group(0)
-    if " " not in whole and "\u00a0" not in whole:
-        possessive = whole.endswith(("'s", "’s")) and len(whole) > 2
-        core = whole[:-2] if possessive else whole
-        return [_Tok(core, base, base + len(core), False, possessive)]
     out = []
+    if "\u00a0" not in whole and "  " not in whole and "." not in whole:
+        pos = base
+        for text in whole.split(" "):  # cheaper than a regex when words are single-space separated
+            possessive = len(text) > 2 and text.endswith(("'s", "’s"))
+            core = text[:-2] if possessive else text
+            out.append(_Tok(core, pos, pos + len(core), not (text[0].isupper() or text[0].isdigit()), possessive))
+            pos += len(text) + 1
+        return out
     for m in _RUN_TOKEN.finditer(whole):
         text = m.group(0)
-        possessive = text.endswith(("'s", "’s")) and len(text) > 2
+        possessive = len(text) > 2 and text.endswith(("'s", "’s"))
         core = text[:-2] if possessive else text
-        out.append(_Tok(core, base + m.start(), base + m.start() + len(core), not text[0].isupper()
-                        and not text[0].isdigit(), possessive))
+        out.append(_Tok(core, base + m.start(), base + m.start() + len(core),
+                        not (text[0].isupper() or text[0].isdigit()), possessive))
     return out
 
 
 def _lookup(toks: list[_Tok], i: int, gaz: Gazetteer) -> tuple[int, str, EntityType] | None:
     """Longest gazetteer alias starting at token i: (end token index, canonical, type)."""
-    if toks[i].text.replace("’", "'") not in gaz.first_tokens:
+    longest = gaz.first_tokens.get(toks[i].text.replace("’", "'"))
+    if longest is None:
         return None
-    n = len(toks)
-    for j in range(min(n, i + gaz.max_tokens), i, -1):
-        last = toks[j - 1]
-        if last.conn:
-            continue
-        if any(t.possessive for t in toks[i:j - 1]):
+    for j in range(min(len(toks), i + longest), i, -1):
+        if toks[j - 1].conn or any(t.possessive for t in toks[i:j - 1]):
             continue
         hit = gaz.aliases.get(_key(" ".join(t.text for t in toks[i:j])))
         if hit is not None:
@@ -341,9 +370,21 @@ def _scan_runs(text: str, gaz: Gazetteer) -> _Raw:
             hit = aliases.get(core.replace("’", "'"))
             if hit is not None and not (core in gaz.strict and _is_sentence_initial(text, run.start())):
                 raw.gaz.append((run.start(), run.start() + len(core), hit[0], hit[1], None))
-            elif core not in _BLOCKED and _NAME_TOKEN.fullmatch(core):
+            elif core not in _BLOCKED:
                 raw.singles.append(_Tok(core, run.start(), run.start() + len(core), False, possessive))
             continue
+        possessive = whole.endswith(("'s", "’s"))
+        core = whole[:-2] if possessive else whole
+        hit = aliases.get(_key(core))
+        if hit is not None:  # the whole run is one known name: "Home Office", "Kemi Badenoch"
+            raw.gaz.append((run.start(), run.start() + len(core), hit[0], hit[1], None))
+            continue
+        honorific, _, rest = core.partition(" ")
+        if honorific in _HONORIFICS and " " not in rest:  # "Mrs Badenoch"
+            hit = aliases.get(_key(rest))
+            if hit is not None and hit[1] == "person":
+                raw.gaz.append((run.start(), run.start() + len(core), hit[0], hit[1], honorific))
+                continue
         toks = _tokens(run)
         n = len(toks)
         i = 0
@@ -373,6 +414,8 @@ def _scan_runs(text: str, gaz: Gazetteer) -> _Raw:
                 j, canonical, kind = hit
                 if j - i == 1 and _key(tok.text) in gaz.strict and _is_sentence_initial(text, tok.start):
                     hit = None
+                elif kind == "place" and not toks[j - 1].possessive and _org_follows(toks, j):
+                    hit = None  # "Kent County Council", "Dover District Council": the place names the org
                 else:
                     if leftover:
                         groups.append(leftover)
@@ -390,22 +433,32 @@ def _scan_runs(text: str, gaz: Gazetteer) -> _Raw:
         if leftover:
             groups.append(leftover)
         for group in groups:
-            _split_group(group, raw)
+            _split_group(text, group, raw)
     return raw
 
 
-def _split_group(group: list[_Tok], raw: _Raw) -> None:
+def _org_follows(toks: list[_Tok], j: int) -> bool:
+    """True when the capitalised words after token j, up to a connector, end in an organisation word."""
+    k = j
+    while k < len(toks) and not toks[k].conn:
+        k += 1
+        if toks[k - 1].possessive:
+            break
+    return k > j and toks[k - 1].text in _ORG_WORDS and all(t.text not in _STOP_CAPS for t in toks[j:k])
+
+
+def _split_group(text: str, group: list[_Tok], raw: _Raw) -> None:
     """Sort a run of capitalised tokens the gazetteer did not know into name candidates, orgs, places, singles."""
     while group and group[-1].conn:
         group.pop()
     if not group:
         return
     lead = 0
-    while lead < len(group) and group[lead].text in _STOP_CAPS:
+    while lead < len(group) and group[lead].text in _LEAD_STOPS:
         lead += 1
     words = [t.text for t in group[lead:]]
     if len(words) >= 2 and words[-1] in _ORG_WORDS and not group[-2].conn and words[0] not in _BLOCKED:
-        raw.orgs.append((group[lead].start, group[-1].end, " ".join(words)))
+        raw.orgs.append((group[lead].start, group[-1].end, " ".join(text[group[lead].start:group[-1].end].split())))
         return
     words = [t.text for t in group]
     if len(group) >= 2 and (words[0] in _PLACE_HEADS or words[-1] in _PLACE_TAILS):
@@ -421,7 +474,9 @@ def _split_group(group: list[_Tok], raw: _Raw) -> None:
                 pieces.append((piece, honorific))
             piece, honorific = [], word
             continue
-        if word in _BLOCKED or not (_NAME_TOKEN.fullmatch(tok.text) or (tok.conn and tok.text in _PARTICLES)):
+        initial = piece and len(tok.text) == 2 and tok.text[1] == "." and tok.text[0].isupper()
+        if word in _BLOCKED or not (_NAME_TOKEN.fullmatch(tok.text) or (tok.conn and tok.text in _PARTICLES)
+                                    or initial):
             if piece:
                 pieces.append((piece, honorific))
             piece, honorific = [], None
@@ -437,6 +492,13 @@ def _split_group(group: list[_Tok], raw: _Raw) -> None:
     for toks, hon in pieces:
         while toks and toks[-1].conn:
             toks.pop()
+        while len(toks) > 1 and toks[0].text.lower() in _ROLE_HEAD_WORDS:  # "Administrator Jim Bridenstine"
+            toks.pop(0)
+        if len(toks) >= 3 and toks[0].text not in GAZETTEER.given:  # "Public Prosecution Eva Persson"
+            for k in range(1, len(toks) - 1):
+                if toks[k].text in GAZETTEER.given:
+                    del toks[:k]
+                    break
         if not toks:
             continue
         if hon is None and len(toks) == 1:
@@ -445,21 +507,62 @@ def _split_group(group: list[_Tok], raw: _Raw) -> None:
             raw.candidates.append((toks, hon))
 
 
+_MOD_STOP_WORDS = frozenset(_MOD_STOP[3:-1].split("|"))
+_FREE_STOP_WORDS = frozenset(
+    "of to in on for with by at from and or but that who which is was has have had will would could said says the a"
+    " an as its his her their under over about after before between against into onto like than via per during"
+    " since until without within among amid toward towards upon across behind despite through near alongside"
+    " including plus when while where whom whose if so not also".split()
+)
+_WORD_CHARS = str.maketrans("", "", "-’'&")
+_INFINITIVE_MARKERS = frozenset("to will would can could should must may might did does do not never".split())
+_PARTICIPLE_ROLES = frozenset(
+    "convicted suspected jailed failed disgraced retired elected appointed acting leading serving ruling governing"
+    " outgoing founding presiding sitting ousted sacked exiled detained alleged accused wanted".split()
+)
+
+
+def _is_mod(word: str) -> bool:
+    plain = word.translate(_WORD_CHARS)
+    if not plain.isalnum():
+        return False
+    if word[0].isupper():
+        return word not in _MOD_STOP_WORDS
+    return plain.isdigit() or word in _LOWER_MOD_WORDS or word.split("-", 1)[0] in _LOWER_MOD_WORDS
+
+
+def _is_role_head(word: str) -> bool:
+    lower = word.lower()
+    return lower in _ROLE_HEAD_WORDS or (len(lower) > 5 and lower.endswith(("ist", "ologist", "ician"))
+                                         and lower.isalpha())
+
+
 def _title_before(text: str, start: int) -> tuple[int, str] | None:
-    k = start - 1
-    while k >= 0 and text[k] in " \u00a0":
-        k -= 1
-    word_start = max(text.rfind(" ", 0, k), text.rfind("\n", 0, k), text.rfind("\u00a0", 0, k)) + 1
-    if text[word_start:k + 1].lower() not in _ROLE_HEAD_WORDS:
-        return None
+    """The role written right before a name: 'Shadow Home Secretary' in 'Shadow Home Secretary Chris Philp'."""
     lo = max(0, start - 120)
     nl = text.rfind("\n", lo, start)
     if nl >= 0:
         lo = nl + 1
-    m = _TITLE_BEFORE.search(text, lo, start)
-    if m is None:
+    words = text[lo:start].rstrip(" \u00a0").replace("\u00a0", " ").split(" ")
+    if not words or not _is_role_head(words[-1]):
         return None
-    return m.start(1), m.group(1)
+    i = len(words) - 2
+    if i >= 0 and words[i] and words[i][0].islower() and not _is_mod(words[i]):
+        plain = words[i].translate(_WORD_CHARS)
+        if plain.isalpha() and words[i] not in _FREE_STOP_WORDS:
+            if i > 0 and words[i - 1] in _INFINITIVE_MARKERS:
+                i = -2  # "to impeach President Donald Trump"
+            elif not words[i].endswith(("ed", "ing")) or words[i] in _PARTICIPLE_ROLES:
+                i -= 1
+            else:
+                i = -2  # "re-elected Governor": a verb, not part of the role; keep the bare head
+    if i == -2:
+        i = len(words) - 2
+    else:
+        while i >= 0 and len(words) - 1 - i <= 7 and words[i] and _is_mod(words[i]):
+            i -= 1
+    phrase = " ".join(words[i + 1:])
+    return start - len(text[lo:start]) + len(" ".join(words[:i + 1])) + (1 if i >= 0 else 0), phrase
 
 
 def _written_role(role: str, at_sentence_start: bool) -> str:
@@ -468,21 +571,38 @@ def _written_role(role: str, at_sentence_start: bool) -> str:
     return role
 
 
-def _is_person_candidate(text: str, toks: list[_Tok], hon: str | None, gaz: Gazetteer) -> bool:
+def _verb_follows(text: str, end: int) -> bool:
+    """A speech verb right after a name, or after a parenthetical: 'Jane Doe – speaking in Leeds – said'."""
+    if _SPEECH_VERB_AFTER.match(text, end):
+        return True
+    k = end
+    while k < len(text) and text[k] in " \u00a0":
+        k += 1
+    if k >= len(text) or text[k] not in ",–—":
+        return False
+    close = text.find(text[k], k + 1, k + 100)
+    if close < 0 or any(c in text[k + 1:close] for c in ".!?\n“”\""):
+        return False
+    return bool(_SPEECH_VERB_AFTER.match(text, close + 1))
+
+
+def _is_person_candidate(
+    text: str, toks: list[_Tok], hon: str | None, gaz: Gazetteer, honorific_surnames: set[str]
+) -> bool:
     if hon is not None:
         return True
     if len(toks) < 2 or len(toks) > 4 or toks[0].conn:
         return False
-    if toks[0].text in gaz.given:
+    if toks[0].text in gaz.given or toks[-1].text in honorific_surnames:
         return True
-    if _title_before(text, toks[0].start) is not None:
+    start, end = toks[0].start, toks[-1].end
+    if _title_before(text, start) is not None or _SPEECH_VERB_BEFORE.search(text, max(0, start - 14), start):
         return True
-    end = toks[-1].end
     if toks[-1].possessive:
-        return False
-    if _SPEECH_VERB_AFTER.match(text, end) or _PERSON_TAIL.match(text, end) or _APPOSITIVE.match(text, end):
-        return not _is_sentence_initial(text, toks[0].start) or len(toks) == 2
-    return False
+        return bool(_SPEECH_NOUN_AFTER.match(text, end + 2))
+    if _PERSON_TAIL.match(text, end) or _APPOSITIVE.match(text, end):
+        return not _is_sentence_initial(text, start) or len(toks) == 2
+    return len(toks) == 2 and _verb_follows(text, end)
 
 
 @dataclass(slots=True)
@@ -525,8 +645,9 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
                 refs.append(_PersonRef(pos, pos + len(name), name, "name", None))
             pos = body.find(name, pos + len(name))
     pending: list[tuple[list[_Tok], str | None]] = []
+    honorific_surnames = {toks[-1].text for toks, hon in raw.candidates if hon is not None and len(toks) == 1}
     for toks, hon in raw.candidates:
-        if len(toks) >= 2 and _is_person_candidate(body, toks, hon, gaz):
+        if len(toks) >= 2 and _is_person_candidate(body, toks, hon, gaz, honorific_surnames):
             name = " ".join(t.text for t in toks)
             people.setdefault(name, None)
             start = toks[0].start
@@ -535,6 +656,13 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
             refs.append(_PersonRef(start, toks[-1].end, name, "name" if hon is None else "honorific", hon))
         else:
             pending.append((toks, hon))
+    longer = {name: other for name in people for other in people
+              if other != name and other.endswith(" " + name) and " " in name}  # "Eriksson Ek" of "Joel Eriksson Ek"
+    if longer:
+        for ref in refs:
+            ref.name = longer.get(ref.name, ref.name)
+        for name in longer:
+            del people[name]
     surnames: dict[str, list[str]] = {}
     firsts: dict[str, list[str]] = {}
     for name in people:
@@ -559,6 +687,15 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
             continue
         start = toks[0].start if hon is None else body.rfind(hon, 0, toks[0].start)
         refs.append(_PersonRef(start, toks[-1].end, name, "honorific" if hon else "surname", hon))
+    for tok in raw.singles:  # a bare surname given as a quote's speaker: '“…,” Schiff said', '“…,” said Volker.'
+        if (tok.text not in surnames and tok.text not in firsts and not tok.possessive
+                and tok.text not in _COMMON_SURNAME_WORDS and _NAME_TOKEN.fullmatch(tok.text)
+                and (_QUOTE_BEFORE.search(body, max(0, tok.start - 4), tok.start)
+                     and _SPEECH_VERB_AFTER.match(body, tok.end)
+                     or _QUOTE_VERB_BEFORE.search(body, max(0, tok.start - 16), tok.start)
+                     and body[tok.end:tok.end + 1] in (".", ",", ";", ""))):
+            people.setdefault(tok.text, None)
+            surnames[tok.text] = [tok.text]
     for tok in raw.singles:
         if tok.text in _HONORIFICS:
             continue
@@ -635,6 +772,21 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
             genders.setdefault(name, gaz.genders.get(name))
             person_positions.setdefault(name, []).append(m.start())
 
+    if extra:  # roles given with hand-built entities, even when the role phrase is not a known one
+        lowered = body.lower()
+        taken = {m.start for m in mentions}
+        for name, role in extra:
+            if not role:
+                continue
+            needle = "the " + normalize_office(role)
+            pos = lowered.find(needle)
+            while pos >= 0:
+                end = pos + len(needle)
+                if pos not in taken and (pos == 0 or not lowered[pos - 1].isalnum()) and not lowered[end:end + 1].isalnum():
+                    written = _written_role(body[pos:end], _is_sentence_initial(body, pos))
+                    mentions.append(Mention(pos, end, name, "person", "role", written))
+                pos = lowered.find(needle, end)
+
     mentions.sort(key=lambda x: (x.start, -x.end))
     by_start: dict[int, Mention] = {}
     by_end: dict[int, Mention] = {}
@@ -647,7 +799,6 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
 
 
 _DETERMINERS = ("the ", "The ", "a ", "A ", "an ", "An ")
-_LOWER_MOD_WORDS = frozenset(_LOWER_MODS[3:-1].split("|"))
 
 
 def _find_role_mentions(body: str) -> list[re.Match[str]]:

@@ -42,9 +42,11 @@ _CANDIDATE_RE = re.compile(
     rf"""
     (?<![\w.,/:£$€])
     (?:
-      (?P<ratio>one\s+in\s+(?:every\s+)?(?P<ratio_n>\d+|{_CARD1_99}))\b
+      (?P<ratio>(?P<ratio_k>one|two|three|four|five|six|seven|eight|nine|\d{{1,2}})\s+in\s+(?:every\s+)?
+               (?P<ratio_n>\d{{1,3}}|{_CARD1_99}))\b(?!\s*(?:%|per\s?cent))
      |(?P<fscale>(?:half|(?:a|one|three)\s+quarters?\s+of)\s+an?\s+(?:million|billion))\b
-     |(?P<frac>(?:(?:a|an|one|two|three|four|nine)[\s-]+)(?:halves|half|thirds?|quarters?|fifths?|sixths?|tenths?)
+     |(?P<frac>(?:(?:a|an|one|two|three|four|nine)[\s-]+)
+               (?:halves|half|thirds?|quarters?|fifths?|sixths?|tenths?)
               |half)\b
      |(?P<vague>(?:(?:tens|hundreds)\s+of\s+)?(?:thousands|millions|billions)
               |hundreds|dozens|(?:several|a\s+few)\s+(?:hundred|thousand|million|billion)(?!s))\b
@@ -107,7 +109,9 @@ _APPOSITIVE_BEFORE_RE = re.compile(r"\b[A-Z][\w'’-]+,\s+$")
 _DISTANCE_AFTER_RE = re.compile(
     r"\s+\w+\s+(?:away|apart|ago|later|earlier|older|younger|long|wide|high|deep|tall|behind|ahead)\b", re.I
 )
-_TIME_WINDOW_BEFORE_RE = re.compile(r"\b(?:within|every|each|per|past|last|next|first|final|over\s+the)\s+$", re.I)
+_TIME_WINDOW_BEFORE_RE = re.compile(
+    r"\b(?:within|every|each|per|past|last|next|first|final|over\s+the|(?<!for\s)over)\s+$", re.IGNORECASE
+)
 _POSSESSIVE_BEFORE_RE = re.compile(
     r"\b(?:his|her|their|its|my|our|your|the|these|those|both|all|every|other|first|last|next|which"
     r"|whose|only)\s+$",
@@ -142,18 +146,20 @@ _CHANGE_AFTER_RE = re.compile(
     rf"[\s-]*(?:year[\s-]on[\s-]year\s+)?(?:(?P<inc>{_INCREASE_WORDS})|(?P<dec>{_DECREASE_WORDS}))\b",
     re.IGNORECASE,
 )
+_PHRASE_CHARS = r"(?:[^.;:!?,–—()]|(?<=\d)[,.](?=\d))"  # up to a clause break; "64,000" is one word
 _BASELINE_RE = re.compile(
     r"\s*(?:(?:increase|rise|jump|fall|drop|decrease|decline|higher|lower|up|down)\s+)?"
-    r"(?:(?P<than>than|compared\s+(?:with|to))|on|against)\s+(?P<b>(?:[^.;:!?,–—()]|(?<=\d)[,.](?=\d)){2,80})",
+    rf"(?:(?P<than>than|compared\s+(?:with|to))|on|against)\s+(?P<b>{_PHRASE_CHARS}{{2,80}})",
     re.IGNORECASE,
 )
 _YEAR_ON_YEAR_RE = re.compile(r"\byear[\s-]on[\s-]year\b", re.IGNORECASE)
 _COMPARED_RE = re.compile(
-    r"[^.;:!?]{0,80}?,\s+(?P<than>compared\s+(?:with|to))\s+(?P<b>(?:[^.;:!?,–—()]|(?<=\d)[,.](?=\d)){2,80})", re.IGNORECASE
+    rf"[^.;:!?]{{0,80}}?,\s+(?P<than>compared\s+(?:with|to))\s+(?P<b>{_PHRASE_CHARS}{{2,80}})", re.IGNORECASE
 )
 _CHANGE_OBJECT_RE = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?(?:number\s+of\s+)?", re.IGNORECASE)
 _UP_FROM_RE = re.compile(
-    r"[^.;:!?,]{0,80},?\s+(?:(?P<dir>up|down)\s+)?from\s+(?P<b>(?:[^.;:!?,–—()]|(?<=\d)[,.](?=\d)){2,60})",
+    r"[^.;:!?,]{0,80}(?:,\s+(?:(?P<dir>up|down)\s+)?|\s+(?P<dir2>up|down)\s+)from"
+    rf"\s+(?P<b>{_PHRASE_CHARS}{{2,60}})",
     re.IGNORECASE,
 )
 _UP_TO_RE = re.compile(r"\bup\s+to\s+(?:[£$€]\s?)?$", re.IGNORECASE)
@@ -163,6 +169,7 @@ _NP_LEAD_RE = re.compile(
 )
 _DETERMINER_RE = re.compile(r"^(?:the|a|an|its|their|this|that|these|those)\s+", re.IGNORECASE)
 _RANGE_GAP_RE = re.compile(r"\s*(?:-|–|to|and|or)\s*", re.IGNORECASE)
+_TO_GAP_RE = re.compile(r"\s+to\s+(?:[£$€]\s?)?", re.IGNORECASE)
 _FROM_TO_GAP_RE = re.compile(r"\s+to\s+(?:[£$€]\s?)?", re.IGNORECASE)
 _RANGE_BEFORE_RE = re.compile(r"\bbetween\s+(?:[£$€]\s?)?$", re.IGNORECASE)
 _ANY_NUMBER_RE = re.compile(
@@ -199,7 +206,7 @@ _SOURCE_PATTERNS = (
     ),
     re.compile(
         rf"(?P<src>{_ORG})\s+(?:estimated|estimates|calculated|calculates|found|finds|reported|reports"
-        r"|revealed|reveals|said|says|claimed|claims|published|recorded)\b"
+        r"|revealed|reveals|said|says|claimed|published|recorded)\b"
     ),
 )
 _SOURCE_STRIP_RE = re.compile(
@@ -218,7 +225,7 @@ _PEOPLE = set(
     passengers travellers victims survivors officers officials agents guards smugglers traffickers members
     voters mps peers councillors britons poles scots entrants overstayers sponsors
     teenagers youngsters pupils recruits soldiers patients inmates suspects illegals newcomers settlers
-    crossers deportations removals returns asylum-seekers nationals""".split()
+    crossers deportations removals returns asylum-seekers""".split()
 )
 _NOUN_UNITS = {
     "boats": "boats", "boat": "boats", "dinghies": "boats", "dinghy": "boats", "vessels": "boats",
@@ -260,8 +267,11 @@ _NOT_PREDICATE = {"children", "women", "men", "citizen", "citizens", "often", "e
                   "between", "hundred", "kitchen", "garden", "heaven", "token", "chosen", "when", "then",
                   "than", "ten", "dozen"} | _PARTICIPLE_NOUNS  # fmt: skip
 _WORD_RE = re.compile(r"[A-Za-z](?:[\w'’-]*\w)?")
-_PREDICATE_WORD_RE = re.compile(r"(?<![\w-])[A-Za-z]{3,}(?:ing|ed|en)\b|\b(?:awaiting|held|kept|left|brought|sent"
-                                r"|granted|given|taken|put|found|made|paid|spent|caught|seen|due)\b")
+_PREDICATE_WORD_RE = re.compile(
+    r"(?<![\w-])[A-Za-z]{3,}(?:ing|ed|en)\b"
+    r"|\b(?:awaiting|held|kept|left|brought|sent|granted|given|taken|put|found|made|paid|spent|caught|seen"
+    r"|due)\b"
+)
 _AUX_RE = re.compile(
     r"^(?:(?:who|that|which)\s+)?(?:(?:have|has|had|were|was|are|is|will|would|could|may|might|being|been"
     r"|be|now|currently|already|still|reportedly|since|also|all)\s+)*",
@@ -271,10 +281,10 @@ _TIME_POINT_RE = re.compile(
     r"\s+(?:at\s+the\s+(?:end|start|beginning)\s+of|in\s+the\s+(?:year|twelve\s+months|12\s+months|quarter"
     r"|three\s+months|six\s+months|first|last|second|third|fourth)|(?:last|this|next)\s+(?:year|month|week"
     r"|quarter)|in\s+\d{4}\b|by\s+the\s+end|so\s+far|as\s+of|on\s+(?:monday|tuesday|wednesday|thursday"
-    r"|friday|saturday|sunday)|yesterday|today|last\s+night|according\s+to|figures\s+show|between\s+\w+"
-    rf"|in\s+(?:{_MONTHS})|during|over\s+the\s+(?:past|last)|while|when|because|although|though|until"
-    r"|unless|whereas|where|after|before|if|so\s+that"
-    r"\s+and|(?<!more\s)(?<!less\s)(?<!fewer\s)(?<!rather\s)than|compared\s+(?:with|to)|up\s+from|down\s+from)\b.*$",
+    r"|friday|saturday|sunday)|yesterday|today|last\s+night|according\s+to|figures\s+show"
+    r"|between\s+\w+\s+and|(?<!more\s)(?<!less\s)(?<!fewer\s)(?<!rather\s)than|compared\s+(?:with|to)"
+    rf"|up\s+from|down\s+from|in\s+(?:{_MONTHS})|during|over\s+the\s+(?:past|last)|while|when|because"
+    r"|although|though|until|unless|whereas|where|after|before|if|so\s+that)\b.*$",
     re.IGNORECASE | re.DOTALL,
 )
 _MONEY_OBJECT_RE = re.compile(
@@ -309,12 +319,21 @@ _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "your", "
                 "those", "some", "any", "each", "every"}  # fmt: skip
 _PREPOSITIONS = {"of", "on", "for", "in", "to", "from", "by", "at", "with", "into", "across", "over",
                  "under", "per", "about", "around"}  # fmt: skip
-_PREDICATE_END_RE = re.compile(r"[£$€]|\d|\s(?:and|or|but)\s", re.IGNORECASE)
+_REPORTING_VERB_RE = re.compile(r"found|shown|seen|reported|revealed|suggested|estimated|said", re.IGNORECASE)
+# A predicate ends at another figure, unless the number qualifies it ("held for more than 14 days").
+_PREDICATE_END_RE = re.compile(
+    r"(?<!than\s)(?<!least\s)(?<!over\s)(?<!under\s)(?<!for\s)(?<!within\s)(?<![\w.,£$€])(?:[£$€]|\d)"
+    r"|\s(?:and|or|but)\s",
+    re.IGNORECASE,
+)
 _LAST_WORD_RE = re.compile(r"([\w'’-]+)\s*$")
+_PROGRESSIVE_AUX = {"is", "are", "was", "were", "be", "been", "am", "'s", "’s"}
 _BACK_NOT_HEAD = _BACK_STOP | _DETERMINERS | _PREPOSITIONS
 _NOT_BEFORE_PREDICATE = _DETERMINERS | _PREPOSITIONS | {"and", "or", "more", "most", "less", "very", "newly"}
-_TRAILING_DROP = _DETERMINERS | _PREPOSITIONS | {"and", "or", "but", "while", "who", "which", "that", "more",
-                                                 "less", "fewer", "than", "nearly", "almost", "some"}  # fmt: skip
+_TRAILING_DROP = _DETERMINERS | _PREPOSITIONS | {
+    "and", "or", "but", "while", "who", "which", "that", "more", "less", "fewer", "than", "nearly", "almost",
+    "some",
+}
 _LEADING_PREPOSITION_RE = re.compile(r"^(?:(?:of|on|for|in|to|from|by|at|with)\s+)+", re.IGNORECASE)
 _SUBJECT_LEAD_RE = re.compile(
     r"^(?:(?:the|a|an|its|their|his|her|this|that)\s+)?(?:(?:total\s+)?number\s+of\s+|total\s+of\s+"
@@ -331,18 +350,21 @@ _OPENING_WORDS = frozenset(
      "several"]
 )
 _CLAUSE_BREAK_RE = re.compile(r"[;:()\[\]–—“”\"]|\s-\s|,\s|\.\s|[.?!]$")
-_RANGE_AFTER_RE = re.compile(r"^\s*(?:-|–|to|and|or)\s*(?=[£$€]?\d|\w)", re.IGNORECASE)
 _SCORE_RE = re.compile(r"^[-–]\d{1,2}(?!\d)")
 _FRACTION_OK_BEFORE_RE = re.compile(
-    r"\b(?:by|than|nearly|almost|about|around|roughly|over|under|some|just|only|barely|fully|well|to)\s+$", re.I
+    r"\b(?:by|than|nearly|almost|about|around|roughly|over|under|some|just|only|barely|fully|well|to)\s+$",
+    re.IGNORECASE,
 )
 _FRACTION_TIME_AFTER_RE = re.compile(
     r"^\s+of\s+(?:the|a|an|this|that|last|next)\s+(?:year|month|week|day|century|decade|season|match|game"
-    r"|term|hour|time)\b|^[\s-]+(?:time|hour|term|way|century|decade)\b|^\s+an?\s+(?:hour|day|year|mile|minute)",
+    r"|term|hour|time)\b|^[\s-]+(?:time|hour|term|way|century|decade)\b"
+    r"|^\s+an?\s+(?:hour|day|year|mile|minute)",
     re.IGNORECASE,
 )
-_FRACTION_FOLLOWERS = {"of", "in", "on", "since", "from", "compared", "than", "last", "this", "over", "and",
-                       "or", "but", "to", "by", "at", "for", "year", "a", "the", "among", "between"}  # fmt: skip
+_FRACTION_FOLLOWERS = {
+    "of", "in", "on", "since", "from", "compared", "than", "last", "this", "over", "and", "or", "but", "to",
+    "by", "at", "for", "year", "a", "the", "among", "between",
+}  # fmt: skip
 _HALF_AFTER_OK_RE = re.compile(r"^\s+(?:of|the|all)\b", re.IGNORECASE)
 
 
@@ -386,11 +408,12 @@ def _parse_card(words: str) -> float | None:
 def _parse_value(m: re.Match[str]) -> tuple[float, str, bool] | None:
     """Return (value, kind, approximate) for a candidate match."""
     if m["ratio"]:
-        n = m["ratio_n"]
+        k, n = m["ratio_k"], m["ratio_n"]
+        numer = float(k) if k.isdigit() else _parse_card(k)
         denom = float(n) if n.isdigit() else _parse_card(n)
-        if not denom:
+        if not numer or not denom or numer >= denom:
             return None
-        return 100.0 / denom, "percent", False
+        return round(100.0 * numer / denom, 4), "percent", False
     if m["fscale"]:
         text = m["fscale"].lower()
         base = 1e9 if "billion" in text else 1e6
@@ -515,8 +538,8 @@ def _unit_of(np: str | None, *, head_first: bool = False) -> str:
         return "count"
     words = [w.strip("'’,") for w in np.lower().split()]
     if head_first:
-        cut = next((i for i, w in enumerate(words) if i and (w in _PREPOSITIONS or w in _NP_STOP)), len(words))
-        words = words[:cut]
+        cut = next((i for i, w in enumerate(words) if i and w in _NP_STOP), len(words))
+        words = words[:cut]  # "visas granted to applicants": the head comes before "to"
     for word in reversed(words):
         if head_first and word in ("migration", "immigration", "emigration"):
             return "people"  # net migration to the UK
@@ -554,6 +577,8 @@ def _read_predicate(tail: str) -> tuple[str, int]:
     ]
     if not segment_starts or segment_starts[0] != first:
         return "", 0
+    if len(segment_starts) == 1 and _REPORTING_VERB_RE.fullmatch(tail[first:limit].strip(" ,")):
+        return "", 0  # "a poll of 2,000 adults found": the poll's verb
     begin = segment_starts[-1]
     words = list(_WORD_RE.finditer(tail, begin, limit))[:10]
     while words and words[-1].group().lower() in _TRAILING_DROP:
@@ -591,8 +616,10 @@ def _read_back_subject(before: str) -> str | None:
         low = w.lower()
         if not w[:1].isalpha() or low in _BACK_STOP or any(ch.isdigit() for ch in w):
             break
-        if low.endswith("ing") and low not in _PARTICIPLE_NOUNS:
-            break  # "calling for the grant" -> "grant"
+        if low.endswith("ing") and low not in _PARTICIPLE_NOUNS and (
+            first < 2 or words[first - 2].group().lower() in _PROGRESSIVE_AUX
+        ):
+            break  # "is calling for the grant" -> "grant"; but "appeals waiting to be heard"
         first -= 1
     text = before[words[first].start() : words[i].end()]
     for _ in range(2):
@@ -747,6 +774,15 @@ def extract_figures(body: str, quotes: Sequence[Quote] = ()) -> tuple[Figure, ..
         if previous is not None and previous.start < sent_start:
             previous = None
         figure, consumed = _build_figure(body, m, d, sent_start, sent_end, quotes, previous, source_cache)
+        if (
+            previous is not None
+            and previous.change
+            and previous.subject
+            and figure.subject is None
+            and _TO_GAP_RE.fullmatch(body, previous.end, d.start)
+        ):  # "increased by 20 per cent to 5,000": the level reached
+            unit = _unit_of(previous.subject, head_first=True) if figure.unit == "count" else figure.unit
+            figure = _replace(figure, subject=previous.subject, unit=unit)
         suppressed_until = max(suppressed_until, consumed)
         nxt = drafts[i + 1] if i + 1 < len(drafts) else None
         gap = body[d.end : nxt[1].start] if nxt else ""
@@ -761,7 +797,8 @@ def extract_figures(body: str, quotes: Sequence[Quote] = ()) -> tuple[Figure, ..
         elif nxt and _RANGE_GAP_RE.fullmatch(gap):
             second, _ = _build_figure(body, nxt[0], nxt[1], sent_start, sent_end, quotes, None, source_cache)
             between = _RANGE_BEFORE_RE.search(body, max(sent_start, d.start - 20), figure.start)
-            if between or (gap.strip() and figure.end <= d.end and not figure.change and second.unit != "count"):
+            plain_to = gap.strip() and figure.end <= d.end and not figure.change and second.unit != "count"
+            if between or plain_to:
                 # a range: "between 20,000 and 30,000 people", "20-30 boats"
                 nxt[1].approximate = True
                 if figure.unit == "count" and not figure.subject:
@@ -851,6 +888,9 @@ def _build_figure(
                 np = None
         if np and np.lower() in _TIME_UNITS:
             np = None
+        elif np and np.lower() == "times":  # "3.5 times higher than in 2019"
+            np = None
+            end = np_offset + np_len
         claim_end = np_offset + np_len
     subject: str | None = None
     has_predicate = False
@@ -909,9 +949,10 @@ def _build_figure(
     if baseline is None and change and _YEAR_ON_YEAR_RE.search(body, end, clause_end):
         baseline = "the previous year"
     up_from = _UP_FROM_RE.match(body, claim_end, sent_end)
-    if baseline is None and up_from and (up_from["dir"] or change):
-        if up_from["dir"]:
-            change = change or ("increase" if up_from["dir"].lower() == "up" else "decrease")
+    direction = up_from and (up_from["dir"] or up_from["dir2"])
+    if baseline is None and up_from and (direction or change):
+        if direction:
+            change = change or ("increase" if direction.lower() == "up" else "decrease")
         baseline = up_from["b"].strip()
         consumed = up_from.start("b") + len(baseline)
 

@@ -128,11 +128,11 @@ def _tokenize(text: str) -> list[_Token]:
     while position < len(text):
         if not text[position:].strip():
             break
+        column = position + len(text[position:]) - len(text[position:].lstrip()) + 1
+        if _UNTERMINATED.match(text, position):
+            raise QueryError(f"unterminated quote at column {column}")
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
-            column = position + len(text[position:]) - len(text[position:].lstrip()) + 1
-            if _UNTERMINATED.match(text, position):
-                raise QueryError(f"unterminated quote at column {column}")
             raise QueryError(f"unexpected character {text[column - 1]!r} at column {column}")
         column = match.start() + len(match.group(0)) - len(match.group(0).lstrip()) + 1
         position = match.end()
@@ -146,6 +146,8 @@ def _tokenize(text: str) -> list[_Token]:
         if name is None and phrase is None and word in OPERATORS:
             tokens.append(_Token(word, column))
             continue
+        if word is not None and word.endswith(":") and word[:-1].lower() in FIELDS:
+            raise QueryError(f"{word} at column {column} needs a value right after the colon")
         value = phrase if phrase is not None else word
         assert value is not None
         if not value.strip() or value.strip("*") == "":

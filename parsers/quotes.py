@@ -21,7 +21,9 @@ _VERBS = (
     " mocked protested questioned shouted cried interjected reiterated repeated answered testified promised promises"
     " assured reminded informed"
 ).split() + ["hit back", "went on", "goes on", "pointed out", "points out"]
-_VERB = re.compile(rf"{build_trie_pattern(_VERBS, word_start=True)}(?![\w’'-])")
+_VERB_WORDS = frozenset(_VERBS)
+_INVERTING_VERBS = frozenset({"said", "says", "added", "adds", "asked", "asks", "replied", "wrote", "continued"})
+_VERB = re.compile(rf"\b{build_trie_pattern(_VERBS)}(?![\w’'-])")
 _VERB_AT = re.compile(rf"{build_trie_pattern(_VERBS)}(?![\w’'-])")
 _INDIRECT_VERBS = frozenset(
     "said says added adds insisted insists told tells warned warns claimed claims argued argues stated explained"
@@ -29,14 +31,17 @@ _INDIRECT_VERBS = frozenset(
     " emphasised emphasized announced revealed confirmed denied predicted agreed concluded assured reminded"
     " informed believes insisting saying adding warning claiming arguing".split()
 )
-_PRONOUN_CLAUSE_VERBS = build_trie_pattern(
-    word_start=True,
-    words="said says added adds insisted insists claimed claims argued argues warned warns admitted admits stressed"
-    " maintained suggested predicted conceded acknowledged".split(),
+_PRONOUN_CLAUSE_VERBS = (
+    "said says added adds insisted insists claimed claims argued argues warned warns admitted admits stressed"
+    " maintained suggested predicted conceded acknowledged"
+).split()
+_PRONOUN_CLAUSE = re.compile(r"[ \u00a0]+(?=(?:he|she|they|it|we|there)[ \u00a0]+[a-z])")
+_CLAUSE_BREAKS = str.maketrans(dict.fromkeys(",;:.!?–—“”\"‘\n", "\0"))
+_THAT = re.compile(r"that(?<=[ \u00a0]that)[ \u00a0]+")  # starts with the literal, which the engine finds fast
+_NP_VERB = re.compile(
+    rf"(?:[Tt]he|[Aa]n?|[Oo]ne|[Hh]is|[Hh]er|[Tt]heir|[Tt]wo|[Ss]ome|[Mm]any)(?:[ \u00a0]+[\w’'-]+){{1,4}}?"
+    rf"[ \u00a0]+({build_trie_pattern(_VERBS)})(?![\w’'-])"
 )
-_PRONOUN_CLAUSE = re.compile(rf"{_PRONOUN_CLAUSE_VERBS}[ \u00a0]+(?=(?:he|she|they|it|we|there)[ \u00a0]+[a-z])")
-_THAT = re.compile(r"[ \u00a0]that[ \u00a0]+")
-_WORDS_BEFORE = re.compile(r"[\w’'-]+")
 _ADVERBS = re.compile(
     r"(?:[ \u00a0]+(?:also|later|previously|then|has|have|had|had|once|recently|repeatedly|further|earlier|today"
     r"|yesterday|separately|simply|just|only|last|night|week|on|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
@@ -54,6 +59,7 @@ _POSSESSIVE_CUE = re.compile(
 _ACCORDING = re.compile(r"(?<![\w’'-])[Aa]ccording[ \u00a0]+to[ \u00a0]+")
 _PRONOUN_END = re.compile(r"(?<![\w’'-])(he|she|He|She|they|They|it|It|we|We|I)$")
 _PRONOUN_START = re.compile(r"(he|she|He|She|they|They|it|It|we|We|I)(?![\w’'-])")
+_PREPOSITION_END = re.compile(r"(?<![\w’'-])(?:in|from|of|at|to|across|near|outside)[ \u00a0]+$")
 _WHO_END = re.compile(r",[ \u00a0]+who$")
 _WORD_END = re.compile(r"([\w’'-]+)[ \u00a0]*$")
 _SENT_BREAK = re.compile(r"[.!?…][”’\"')\]]*[ \u00a0]+(?=[“‘\"'(\[]?[A-Z0-9])")
@@ -188,6 +194,11 @@ def _find_spans(body: str, paras: list[tuple[int, int]]) -> list[_Span]:
     return spans
 
 
+def _find_verbs(body: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """Speech verbs between lo and hi ('so-called' is not 'called')."""
+    return [m for m in _VERB.finditer(body, lo, hi) if m.start() == 0 or body[m.start() - 1] not in "-’'"]
+
+
 def _skip_back(body: str, i: int) -> int:
     while i >= 0 and body[i] in " \t\u00a0":
         i -= 1
@@ -276,8 +287,8 @@ def _resolve_pronoun(ctx: _Context, pos: int, pronoun: str) -> str | None:
         if ctx.inside_quote(m.start):
             continue
         lead = ctx.body[ctx.sentence_start(m.start):m.start]
-        if _SUBJECT_LEAD.match(lead):
-            return m.name
+        if _SUBJECT_LEAD.match(lead) or lead.rstrip().rsplit(" ", 1)[-1] in _VERB_WORDS:
+            return m.name  # the subject of its sentence, or of an inverted 'said Jane Doe
     return None
 
 
@@ -300,6 +311,8 @@ def _resolve_left(ctx: _Context, lo: int, end: int) -> _Attribution | None:
                 j = comma
     mention = ctx.index.by_end.get(j)
     if mention is not None and mention.start >= lo:
+        if mention.type == "place" and _PREPOSITION_END.search(body, max(lo, mention.start - 6), mention.start):
+            return _Attribution(None, None, None, True)  # "authorities in Beijing announced"
         name, role = _speaker_of(ctx, mention)
         return _Attribution(name, role, None, True)
     pron = _PRONOUN_END.search(body, lo, j)
@@ -319,7 +332,7 @@ def _resolve_left(ctx: _Context, lo: int, end: int) -> _Attribution | None:
 def _cue_before(ctx: _Context, lo: int, hi: int, colon: bool) -> _Attribution:
     """Attribution from the words before an opening mark: 'X said: “', 'X insisted he wants “'."""
     body = ctx.body
-    verbs = list(_VERB.finditer(body, lo, hi))
+    verbs = _find_verbs(body, lo, hi)
     if verbs:
         verb = verbs[-1]
         found = _resolve_left(ctx, lo, verb.start())
@@ -327,7 +340,8 @@ def _cue_before(ctx: _Context, lo: int, hi: int, colon: bool) -> _Attribution:
         if found is None:
             after = _skip_fwd(body, verb.end())
             mention = ctx.index.by_start.get(after)
-            if mention is not None and mention.end <= hi:
+            if (colon and mention is not None and mention.end <= hi and mention.type != "place"
+                    and cue in _INVERTING_VERBS):  # 'Said Mr Smith: “…”', 'Added the minister: “…”'
                 name, role = _speaker_of(ctx, mention)
                 return _Attribution(name, role, cue, True)
             return _Attribution(None, None, cue, True)
@@ -381,6 +395,9 @@ def _cue_after(ctx: _Context, lo: int, hi: int) -> _Attribution:
             name, role = _speaker_of(ctx, mention)
             return _Attribution(name, role, v.group(0).lower(), True)
         return _NONE
+    np_verb = _NP_VERB.match(body, t)
+    if np_verb is not None and np_verb.end() <= hi:  # '” the physicians stated', '” one resident said'
+        return _Attribution(None, None, np_verb.group(1).lower(), True)
     pron = _PRONOUN_START.match(body, t)
     if pron is not None:
         adv = _ADVERBS_AFTER.match(body, pron.end())
@@ -388,6 +405,17 @@ def _cue_after(ctx: _Context, lo: int, hi: int) -> _Attribution:
             v = _VERB_AT.match(body, adv.end())
             if v is not None:
                 return _Attribution(_resolve_pronoun(ctx, t, pron.group(1)), None, v.group(0).lower(), True)
+    return _NONE
+
+
+def _cue_later(ctx: _Context, lo: int, hi: int) -> _Attribution:
+    """A cue further on in the sentence: '“The people aren’t buying” impeachment, Trump said at a rally'."""
+    for verb in _find_verbs(ctx.body, lo, hi):
+        found = _resolve_left(ctx, lo, verb.start())
+        if found is not None and found.speaker is not None:
+            found.cue = verb.group(0).lower()
+            return found
+        return _NONE
     return _NONE
 
 
@@ -441,7 +469,7 @@ def _kind_of(ctx: _Context, span: _Span, text: str, lo: int) -> QuoteKind:
     if c in ".!?:;…”’\")]":
         return "direct"
     if c in ",–—-(":
-        return "direct" if first.isupper() or _VERB.search(body, lo, j) else "partial"
+        return "direct" if first.isupper() or _find_verbs(body, lo, j) else "partial"
     word = _WORD_END.search(body, ctx.paras[span.first_para][0], j + 1)
     if word is not None and _VERB_AT.fullmatch(word.group(1)) and first.isupper():
         return "direct"
@@ -498,6 +526,8 @@ def extract_quotes(body: str, entities: Sequence[Entity]) -> tuple[Quote, ...]:
             attribution = _cue_in_sentence(ctx, lo, hi, after_lo, after_hi)
         if not attribution.found and before:
             attribution = _cue_before(ctx, lo, hi, colon=False)
+        if not attribution.found and span.closed:
+            attribution = _cue_later(ctx, after_lo, after_hi)
         if not attribution.found and kind == "direct" and previous is not None:
             prev_span, prev_quote = previous
             gap_ok = span.first_para - prev_span.last_para <= 1 and not any(
@@ -524,21 +554,27 @@ def extract_quotes(body: str, entities: Sequence[Entity]) -> tuple[Quote, ...]:
     return tuple(quotes)
 
 
-def _indirect_verbs(ctx: _Context, ps: int, pe: int) -> list[tuple[int, str, int]]:
-    """(verb start, verb, clause start) for 'X said (in a statement) that …' and 'X said he …' in one paragraph."""
-    body = ctx.body
+def _indirect_verbs(body: str) -> list[tuple[int, str, int]]:
+    """(verb start, verb, clause start) for 'X said (in a statement) that …' and 'X said he …'."""
     found = []
-    for m in _THAT.finditer(body, ps, pe):
-        window_lo = max(ps, m.start() - 60)
-        words = list(_WORDS_BEFORE.finditer(body, window_lo, m.start()))[-6:]
-        for w in reversed(words):
-            if w.group(0) in _INDIRECT_VERBS:
-                gap = body[w.end():m.start()]
-                if not any(c in gap for c in ",;:.!?–—“”\"‘"):
-                    found.append((w.start(), w.group(0), m.end()))
+    for m in _THAT.finditer(body):
+        that = m.start() - 1
+        before = body[max(0, that - 60):that].translate(_CLAUSE_BREAKS)
+        words = before[before.rfind("\0") + 1:].split()[-6:]
+        for k in range(len(words) - 1, -1, -1):
+            if words[k] in _INDIRECT_VERBS:
+                vstart = that - len(" ".join(words[k:]))
+                found.append((vstart, words[k], m.end()))
                 break
-    for m in _PRONOUN_CLAUSE.finditer(body, ps, pe):
-        found.append((m.start(), body[m.start():m.end()].strip(), m.end()))
+    for verb in _PRONOUN_CLAUSE_VERBS:  # 'X said he would …': a few literal searches beat one regex pass
+        pos = body.find(verb)
+        while pos >= 0:
+            end = pos + len(verb)
+            if pos == 0 or not (body[pos - 1].isalnum() or body[pos - 1] in "-’'"):
+                m = _PRONOUN_CLAUSE.match(body, end)
+                if m is not None:
+                    found.append((pos, verb, m.end()))
+            pos = body.find(verb, end)
     return found
 
 
@@ -546,21 +582,18 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
     """Reported speech with a named speaker: 'X added that illegal migrants should be deported'."""
     body = ctx.body
     out = []
-    for ps, pe in ctx.paras:
-        if "that" not in body[ps:pe] and not _PRONOUN_CLAUSE.search(body, ps, pe):
+    for vstart, verb, clause_start in _indirect_verbs(body):
+        if ctx.inside_quote(vstart):
             continue
-        for vstart, verb, clause_start in _indirect_verbs(ctx, ps, pe):
-            if ctx.inside_quote(vstart):
-                continue
-            clause_end = ctx.sentence_end(clause_start)
-            while clause_end > clause_start and body[clause_end - 1] in " .!?…;:\u00a0":
-                clause_end -= 1
-            clause = body[clause_start:clause_end]
-            if any(c in clause for c in "“”\"‘") or clause.count(" ") < 2:
-                continue
-            found = _resolve_left(ctx, ctx.sentence_start(vstart), vstart)
-            if found is None or found.speaker is None:
-                continue
-            out.append(Quote(text=clause, speaker=found.speaker, speaker_role=found.role, kind="indirect",
-                             cue=verb.lower(), start=clause_start, end=clause_end))
+        clause_end = ctx.sentence_end(clause_start)
+        while clause_end > clause_start and body[clause_end - 1] in " .!?…;:\u00a0":
+            clause_end -= 1
+        clause = body[clause_start:clause_end]
+        if any(c in clause for c in "“”\"‘") or clause.count(" ") < 2:
+            continue
+        found = _resolve_left(ctx, ctx.sentence_start(vstart), vstart)
+        if found is None or found.speaker is None:
+            continue
+        out.append(Quote(text=clause, speaker=found.speaker, speaker_role=found.role, kind="indirect",
+                         cue=verb.lower(), start=clause_start, end=clause_end))
     return out

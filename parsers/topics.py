@@ -219,7 +219,8 @@ def classify_topics(title: str | None, body: str) -> tuple[Topic, ...]:
             continue
         score = 1 - math.exp(-sum(strengths.values()) / TOPIC_SCALE)
         if score >= MIN_TOPIC_SCORE:
-            topics.append(Topic(topic=slug, score=round(score, 3), evidence=_ranked_evidence(strengths, scan)))
+            evidence = _ranked_evidence(strengths, scan)
+            topics.append(Topic(topic=slug, score=round(score, 3), evidence=evidence))
     topics.sort(key=lambda t: (-t.score, t.topic))
     return tuple(topics)
 
@@ -228,8 +229,9 @@ def score_relevance(title: str | None, body: str, topics: Sequence[Topic]) -> tu
     """Score how much an article is about immigration, 0..1, with the phrases that say so.
 
     Body evidence is damped for long texts (one passing mention in 1,500 words is not a topic) and
-    when a single phrase is all there is; title phrases weigh TITLE_FACTOR times more. `topics` (from classify_topics on the same text)
-    adds a small bonus when several topics are strongly present, and orders the evidence.
+    when a single phrase is all there is; title phrases weigh TITLE_FACTOR times more. `topics`, from
+    classify_topics on the same text, adds a small bonus when several topics are strongly present.
+    Evidence: title phrases first ("title: asylum hotel"), then body phrases by contribution.
     """
     taxonomy = load_taxonomy()
     scan = _scan_article(title, body)

@@ -5,9 +5,11 @@ MinHash and story fingerprint), dedup_clusters and dedup_stories (with merge lin
 (LSH band keys -> articles, story feature postings -> articles, signatures by article) live in a SQLite file
 beside the warehouse, `<warehouse>.dedup.sqlite`: a B-tree point lookup there costs ~0.05 ms and a few MB of
 memory at 1M articles, where a DuckDB ART index lookup costs ~1 ms and holds the whole index in memory
-(measured; docs/dedup.md). The SQLite file is derived: it only ever receives committed dedup_signatures rows
-(caught up by `seq` at the start of each batch), so a rolled-back batch leaves nothing stale in it, and a
-missing or damaged file is rebuilt from DuckDB.
+(measured; docs/dedup.md). The SQLite file is derived: at the start of each batch it catches up on the
+dedup_signatures rows above its high-water `seq`, i.e. rows of committed batches, so a rolled-back batch leaves
+nothing in it; a missing or damaged file is rebuilt from DuckDB. (Should one transaction load twice and then roll
+back, its first call's rows would be indexed: such an entry names an article that is not in `articles`, and is
+ignored wherever it is found.)
 """
 
 from __future__ import annotations
@@ -164,10 +166,9 @@ class DedupIndex:
 
     def catch_up(self, con: duckdb.DuckDBPyConnection) -> int:
         """Index the dedup_signatures rows committed since the last catch-up (all of them for a new file)."""
-        txid = con.execute("SELECT txid_current()").fetchone()
         cursor = con.execute(
             "SELECT seq, article_id, minhash, shingles, story_features, story_day, is_copy FROM dedup_signatures "
-            "WHERE seq > ? AND scheme = ? AND txid <> ? ORDER BY seq", [self.high_water, SCHEME, txid[0] if txid else -1])
+            "WHERE seq > ? AND scheme = ? ORDER BY seq", [self.high_water, SCHEME])
         total = 0
         while chunk := cursor.fetchmany(_CATCH_UP_CHUNK):
             total += self.add_rows(chunk)
@@ -269,6 +270,7 @@ class _Batch:
     new_clusters: list[str] = field(default_factory=list)
     new_stories: list[str] = field(default_factory=list)
     counts: DedupCounts = field(default_factory=DedupCounts)
+    dry_run: bool = False
 
     def fetch(self, article_id: str) -> _Known | None:
         """An article's current ids and text, from the batch or the warehouse (a primary-key lookup)."""
@@ -300,6 +302,17 @@ def assign_dedup(con: duckdb.DuckDBPyConnection, new: Sequence[tuple[str, Articl
             _refresh_revision(batch, article_id, article, seen)
         _write_batch(batch)
     return batch.counts
+
+
+def check_article(con: duckdb.DuckDBPyConnection, index: DedupIndex, article_id: str, article: Article,
+                  seen: datetime) -> dict[str, Any]:
+    """The cluster and story a new article would get, writing nothing (what `newsmon bench dedup` times).
+
+    Merges it would cause are not run: the check stops at the decision.
+    """
+    batch = _Batch(con=con, index=index, now=datetime.now(UTC), dry_run=True)
+    _assign_new(batch, article_id, article, seen)
+    return batch.article_updates[article_id]
 
 
 def _assign_new(batch: _Batch, article_id: str, article: Article, seen: datetime) -> None:
@@ -383,7 +396,7 @@ def _merge_clusters(batch: _Batch, canonicals: list[_Known]) -> _Known:
     """Keep the cluster whose canonical copy was seen first; the others are merged into it, lineage recorded."""
     canonicals.sort(key=lambda k: (k.first_seen, k.article_id))
     survivor = canonicals[0]
-    for loser in canonicals[1:]:
+    for loser in [] if batch.dry_run else canonicals[1:]:
         batch.counts.merges += 1
         batch.con.execute("UPDATE dedup_clusters SET merged_into = ?, merged_at = ? WHERE cluster_id = ?",
                           [survivor.cluster_id, batch.now, loser.cluster_id])
@@ -453,7 +466,7 @@ def _merge_stories(batch: _Batch, firsts: list[_Known]) -> _Known:
     """Keep the story started first; the others are merged into it, lineage recorded."""
     firsts.sort(key=lambda k: (k.first_seen, k.story_id))
     survivor = firsts[0]
-    for loser in firsts[1:]:
+    for loser in [] if batch.dry_run else firsts[1:]:
         if loser.story_id == survivor.story_id:
             continue
         batch.counts.merges += 1
@@ -513,8 +526,7 @@ def _write_batch(batch: _Batch) -> None:
         rows = batch.signature_rows
         con.execute(
             "INSERT INTO dedup_signatures (article_id, scheme, minhash, shingles, story_features, story_day, is_copy, "
-            "computed_at, txid) SELECT unnest(?), ?, unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), ?, "
-            "txid_current()",
+            "computed_at) SELECT unnest(?), ?, unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), ?",
             [[r[0] for r in rows], SCHEME, [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows],
              [r[4] for r in rows], [r[5] for r in rows], batch.now])
     if batch.new_clusters:

@@ -38,6 +38,7 @@ def build_search_index(con: duckdb.DuckDBPyConnection) -> SearchIndexState:
     """(Re)build the BM25 index over articles.title and .body, the search_articles() macro, and speakers."""
     started = time.perf_counter()
     load_extension(con, "fts")
+    con.execute("SET enable_progress_bar = false")  # the index build would draw one on a terminal
     fingerprint = fingerprint_articles(con)
     with transaction(con):
         con.execute(_CREATE_INDEX)

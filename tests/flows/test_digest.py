@@ -83,11 +83,12 @@ def load_pages(db: Path, pages: list[PageResult], now: datetime) -> None:
         finish_run(con, run_id, now, "completed", {"new": len(pages)}, "test load")
 
 
-def load_corpus(db: Path, now: datetime) -> None:
-    """Every story of the fixture, each outlet's copy first seen `days_ago` days before now."""
+def load_corpus(db: Path, now: datetime, max_days_ago: int = 10_000) -> None:
+    """Every story of the fixture (up to max_days_ago), each outlet's copy first seen `days_ago` days before now."""
     pages = [PageResult(article=(article := build_article(story, outlet)), fetched_url=article.url, feed_id=None,
                         entry_sig=None, fetched_at=now - timedelta(days=story["days_ago"], minutes=index))
-             for story in read_stories() for index, outlet in enumerate(story["outlets"])]
+             for story in read_stories() if story["days_ago"] <= max_days_ago
+             for index, outlet in enumerate(story["outlets"])]
     load_pages(db, pages, now)
 
 
@@ -295,14 +296,18 @@ def test_outbox_when_no_smtp(settings: Settings) -> None:
     assert run_digest(settings, now=NOW) == []
 
 
+@pytest.mark.usefixtures("prefect_harness")
 def test_dry_run_and_preview_send_and_record_nothing(settings: Settings, tmp_path: Path, capsys) -> None:
     from flows.cli import main
 
     preview = tmp_path / "preview.html"
-    assert main(["digest", "--config", str(CORPUS / "newsmon.toml"), "--db", str(settings.db), "--outbox",
+    live = tmp_path / "live.duckdb"  # the CLI runs on the wall clock: a corpus first seen relative to it
+    load_corpus(live, datetime.now(UTC))
+    assert main(["digest", "--config", str(CORPUS / "newsmon.toml"), "--db", str(live), "--outbox",
                  str(settings.outbox), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert f"would send to {ANALYST}:" in out and "[deportation] new: Ministry to speed up removals" in out
+    assert ledger(live) == []
     report = run_digest(settings, now=NOW, preview=preview)
     assert report[-1].startswith(f"preview written: {preview} ({ANALYST})")
     html = preview.read_text(encoding="utf-8")
@@ -352,7 +357,9 @@ def test_daily_rule_waits_for_its_next_slot(settings: Settings, smtp_server) -> 
     story = next(s for s in read_stories() if s["slug"] == "boats")
     later = NOW + timedelta(hours=2)
     fresh = build_article({**story, "slug": "boats-2", "title": "Second small boats story",
-                           "body": story["body"] + " More small boats were seen."}, "Harbour Post")
+                           "body": "A lifeboat crew was called out twice overnight after two small boats got into "
+                                   "difficulty off the coast, the coastguard said on Thursday.", "quotes": [],
+                           "figures": []}, "Harbour Post")
     load_pages(settings.db, [PageResult(article=fresh, fetched_url=fresh.url, feed_id=None, entry_sig=None,
                                         fetched_at=later)], later)
     assert run_digest(mail, now=later) == []  # today's 08:00 slot is done; the new story waits
@@ -373,10 +380,14 @@ def test_spike_is_sent_once_per_day(settings: Settings, smtp_server) -> None:
     assert "[SPIKE] Topic: deportation" in plain and "small-boats" not in plain
     assert plain.index("Topic: detention") < plain.index("Topic: deportation")  # the larger ratio first
     assert run_digest(mail, now=NOW + timedelta(hours=1)) == []
-    strict = mail.with_overrides(rules=(rule(name="strict", query="", spike="topic", spike_factor=30.0,
+    strict = mail.with_overrides(rules=(rule(name="strict", query="", spike="topic", spike_factor=15.0,
                                              spike_min=3),))
     report = run_digest(strict, now=NOW)
-    assert len(report) == 1 and "1 spike: strict" in report[0]  # detention 3 > 30 x 0.14; deportation is not
+    assert len(report) == 1 and "1 spike: strict" in report[0]
+    # 7 days of history are needed: nothing spikes on a warehouse younger than that
+    young = mail.with_overrides(db=settings.db.with_name("young.duckdb"))
+    load_corpus(young.db, NOW, max_days_ago=6)
+    assert run_digest(young, now=NOW) == []  # detention: 3 > 15 x 1/7; deportation: 3 < 15 x 3/7
 
 
 # ------------------------------------------------------------------------------------------------ settings

@@ -83,6 +83,7 @@ def test_or_binds_looser_than_and() -> None:
     ('deport "small boats', "unterminated quote at column 8"),
     ("place:Dover", "unknown field 'place:' at column 1; use speaker:, entity:, topic:, outlet: or plain words"),
     ('speaker:""', "empty term at column 1"),
+    ("speaker: Whitfield", "speaker: at column 1 needs a value right after the colon"),
     ("de*port", "'*' may only end a word, at column 1"),
     ("NOT outlet:example", "the query only excludes (NOT ...): add something to match"),
     ("deport AND OR asylum", "AND at column 8 has nothing after it"),

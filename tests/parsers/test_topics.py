@@ -1,4 +1,4 @@
-"""Topics and relevance: the taxonomy's shape, multi-label classification, and relevance on fictional articles."""
+"""Topics and relevance: the taxonomy, multi-label classification, and relevance on fictional articles."""
 
 from __future__ import annotations
 
@@ -75,8 +75,8 @@ with France would allow more people who arrive by small boat to be sent back.
 
 # A long article on another subject with one passing mention of immigration.
 ECONOMY_PARAGRAPHS = [
-    "The Chancellor will set out plans for public spending in next month's statement, with departments told to "
-    "find further efficiency savings as borrowing costs remain high.",
+    "The Chancellor will set out plans for public spending in next month's statement, with departments "
+    "told to find further efficiency savings as borrowing costs remain high.",
     "Economists at the Fenwick Institute said growth had been weaker than forecast in the second half of the "
     "year, and that household incomes were only now recovering from the rise in energy prices.",
     "Business groups have called for reform of business rates and for more help with the cost of training, "
@@ -171,7 +171,8 @@ def test_bundled_taxonomy_file_is_the_one_loaded() -> None:
 def test_seed_article_topics() -> None:
     body = SEED_ARTICLE.read_text(encoding="utf-8")
     topics = topics_by_slug(classify_topics(None, body))
-    for slug in ("deportation", "foreign-national-offenders", "echr-human-rights", "asylum", "refugee-convention"):
+    expected = ("deportation", "foreign-national-offenders", "echr-human-rights", "asylum", "refugee-convention")
+    for slug in expected:
         assert slug in topics
         assert topics[slug].score >= 0.5
     assert "foreign criminals" in topics["foreign-national-offenders"].evidence
@@ -231,7 +232,8 @@ def test_unrelated_articles_score_low(article: str) -> None:
 def test_passing_mention_in_a_long_article_stays_below_threshold() -> None:
     body = ECONOMY
     assert len(body.split()) > 1400
-    score, evidence = score_relevance("Chancellor to set out spending plans", body, classify_topics(None, body))
+    title = "Chancellor to set out spending plans"
+    score, evidence = score_relevance(title, body, classify_topics(title, body))
     assert score < DEFAULT_THRESHOLD
     assert evidence == ("net migration",)
 
@@ -244,7 +246,7 @@ def test_immigration_articles_score_high_with_evidence() -> None:
 
 
 def test_title_hits_weigh_more() -> None:
-    body = "The plan was discussed at length by councillors on Tuesday evening, and a decision is due in March."
+    body = "The plan was discussed at length by councillors on Tuesday evening; a decision is due in March."
     plain, _ = score_relevance("Councillors discuss plan", body, ())
     titled, evidence = score_relevance("Councillors discuss asylum hotel plan", body, ())
     assert plain == 0.0

@@ -50,8 +50,14 @@ WITH said AS (
     FROM classed GROUP BY ALL
 )
 SELECT s.name,
-       coalesce(d.role_class, CASE WHEN d.has_role THEN 'other' ELSE 'unknown' END),
-       d.party, d.role_text, s.quotes, s.articles, s.first_quoted, s.last_quoted, FALSE, now()
+       coalesce(d.role_class,
+                -- no role written: the name may say it (Home Office, Refugee Council)
+                (SELECT arg_min(r.role_class, r.rule_id) FROM speaker_role_rules r
+                 WHERE d.role_class IS NULL AND regexp_matches(s.name, r.pattern)),
+                CASE WHEN d.has_role THEN 'other' ELSE 'unknown' END),
+       coalesce(d.party, (SELECT arg_min(p.party, p.rule_id) FROM party_rules p
+                          WHERE d.party IS NULL AND regexp_matches(s.name, p.pattern))),
+       d.role_text, s.quotes, s.articles, s.first_quoted, s.last_quoted, FALSE, now()
 FROM said s LEFT JOIN derived d USING (name)
 ON CONFLICT (name) DO UPDATE SET
     role_class = CASE WHEN speakers.curated THEN speakers.role_class ELSE excluded.role_class END,

@@ -32,8 +32,7 @@ CREATE TABLE dedup_signatures (
     story_features VARCHAR[] NOT NULL,
     story_day      INTEGER NOT NULL,
     is_copy        BOOLEAN NOT NULL,
-    computed_at    TIMESTAMPTZ NOT NULL,
-    txid           BIGINT NOT NULL
+    computed_at    TIMESTAMPTZ NOT NULL
 );
 COMMENT ON TABLE dedup_signatures IS 'The authoritative fingerprints of every article''s current revision (one row per article; a revision replaces it with a higher seq). The LSH index beside the warehouse is rebuilt from here.';
 COMMENT ON COLUMN dedup_signatures.seq IS 'Increasing write number: the index beside the warehouse catches up on rows above its high-water mark.';
@@ -45,7 +44,6 @@ COMMENT ON COLUMN dedup_signatures.story_features IS 'Story fingerprint: figure:
 COMMENT ON COLUMN dedup_signatures.story_day IS 'Days since 1970-01-01 of publication (or first_seen): stories only merge within a few days.';
 COMMENT ON COLUMN dedup_signatures.is_copy IS 'TRUE when the article is a near-copy: its story features are not posted (its canonical copy''s are).';
 COMMENT ON COLUMN dedup_signatures.computed_at IS 'When the fingerprints were computed (UTC).';
-COMMENT ON COLUMN dedup_signatures.txid IS 'DuckDB transaction that wrote the row: the index never takes rows of a transaction still open.';
 
 CREATE TABLE dedup_clusters (
     cluster_id           VARCHAR PRIMARY KEY,

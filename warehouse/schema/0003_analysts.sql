@@ -14,10 +14,10 @@ CREATE TABLE speaker_role_rules (
     pattern    VARCHAR NOT NULL,
     role_class VARCHAR NOT NULL
 );
-COMMENT ON TABLE speaker_role_rules IS 'How a role as written (the Shadow Home Secretary, a Refugee Council spokesperson) becomes a role class: the matching rule with the lowest rule_id wins. Edit with care: speakers is re-derived after each ingest.';
+COMMENT ON TABLE speaker_role_rules IS 'How a role as written (the Shadow Home Secretary, a Refugee Council spokesperson) becomes a role class: the matching rule with the lowest rule_id wins. Also applied to a speaker''s name when no role was written (Home Office -> official). speakers is re-derived after each ingest.';
 COMMENT ON COLUMN speaker_role_rules.rule_id IS 'Rule order: lower ids are tried first.';
 COMMENT ON COLUMN speaker_role_rules.pattern IS 'Case-insensitive regular expression (RE2) matched against the role text.';
-COMMENT ON COLUMN speaker_role_rules.role_class IS 'minister, opposition, politician, official, ngo, expert, migrant or public.';
+COMMENT ON COLUMN speaker_role_rules.role_class IS 'minister, opposition, politician, official, ngo, expert, migrant, media or public.';
 
 INSERT INTO speaker_role_rules VALUES
     (10, '(?i)\bshadow\b|leader of the opposition', 'opposition'),
@@ -28,6 +28,7 @@ INSERT INTO speaker_role_rules VALUES
     (60, '(?i)\bMPs?\b|\bMSP\b|\bMEP\b|\bleader\b|\bcouncillor|\bpeer\b|\blord\b|\bbaroness\b|\bmayor\b|party chair|politician|backbencher|candidate', 'politician'),
     (70, '(?i)professor|academic|research|universit|observatory|think.?tank|institute|lawyer|barrister|solicitor|\bKC\b|economist|analyst|expert|director of', 'expert'),
     (80, '(?i)spokes(man|woman|person)|home office|border force|police|officer|official|civil servant|inspector|constable|commissioner|immigration enforcement|government|department|\bcouncil\b|judge|tribunal', 'official'),
+    (85, '(?i)presenter|journalist|reporter|correspondent|editor|broadcaster|columnist|interviewer', 'media'),
     (90, '(?i)resident|\blocals?\b|protester|neighbour|voter|member of the public|worker|landlord|business owner|parent|mother|father', 'public');
 
 CREATE TABLE party_rules (
@@ -77,7 +78,7 @@ CREATE TABLE speakers (
 );
 COMMENT ON TABLE speakers IS 'Everyone quoted by name, one row each: role class and party (derived from the roles written beside them, or set by hand when curated), and how often they are quoted.';
 COMMENT ON COLUMN speakers.name IS 'Canonical speaker name, as in quotes.speaker.';
-COMMENT ON COLUMN speakers.role_class IS 'minister, opposition, politician, official, ngo, expert, migrant, public, other (a role no rule knows) or unknown (no role written).';
+COMMENT ON COLUMN speakers.role_class IS 'minister, opposition, politician, official, ngo, expert, migrant, media, public, other (a role no rule knows) or unknown (no role written and the name itself, such as Home Office, says nothing).';
 COMMENT ON COLUMN speakers.party IS 'Party, when a role written beside the name says it (or set by hand); NULL otherwise.';
 COMMENT ON COLUMN speakers.role_text IS 'The role most often written beside the name (Conservative leader).';
 COMMENT ON COLUMN speakers.quotes IS 'Quotes attributed to this speaker, in all stored articles (copies included).';

@@ -9,8 +9,7 @@ SELECT coalesce(a.cluster_id, a.article_id) AS cluster_id,
        min(a.first_seen) AS first_seen,
        max(a.last_seen) AS last_seen,
        min(a.similarity) FILTER (WHERE a.copy_of IS NOT NULL) AS min_similarity,
-       count(*) FILTER (WHERE a.copy_diff->'$.title' IS NOT NULL AND json_type(a.copy_diff->'$.title') <> 'NULL')
-           AS retitled,
+       count(*) FILTER (WHERE (a.copy_diff->>'$.title.copy') IS NOT NULL) AS retitled,
        arg_min(a.title, a.first_seen) AS title,
        arg_min(a.canonical_url, a.first_seen) AS canonical_url,
        arg_min(coalesce(a.story_id, a.article_id), a.first_seen) AS story_id

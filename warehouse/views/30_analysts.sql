@@ -51,6 +51,19 @@ COMMENT ON COLUMN article_facts.counted IS 'TRUE when trend views count it: rele
 CREATE OR REPLACE VIEW trend_articles AS
 SELECT * EXCLUDE (counted) FROM article_facts WHERE counted;
 COMMENT ON VIEW trend_articles IS 'The articles trend views count (relevant, complete text), copies included: count DISTINCT cluster_key.';
+COMMENT ON COLUMN trend_articles.article_id IS 'As in article_facts.article_id.';
+COMMENT ON COLUMN trend_articles.cluster_key IS 'As in article_facts.cluster_key.';
+COMMENT ON COLUMN trend_articles.story_key IS 'As in article_facts.story_key.';
+COMMENT ON COLUMN trend_articles.title IS 'As in article_facts.title.';
+COMMENT ON COLUMN trend_articles.outlet IS 'As in article_facts.outlet.';
+COMMENT ON COLUMN trend_articles.canonical_url IS 'As in article_facts.canonical_url.';
+COMMENT ON COLUMN trend_articles.published IS 'As in article_facts.published.';
+COMMENT ON COLUMN trend_articles.day IS 'As in article_facts.day.';
+COMMENT ON COLUMN trend_articles.week IS 'As in article_facts.week.';
+COMMENT ON COLUMN trend_articles.month IS 'As in article_facts.month.';
+COMMENT ON COLUMN trend_articles.first_seen IS 'As in article_facts.first_seen.';
+COMMENT ON COLUMN trend_articles.relevance IS 'As in article_facts.relevance.';
+COMMENT ON COLUMN trend_articles.status IS 'As in article_facts.status.';
 
 CREATE OR REPLACE VIEW daily_topic_counts AS
 SELECT f.day, t.topic,
@@ -161,7 +174,7 @@ COMMENT ON COLUMN quote_facts.article_id IS 'The article.';
 COMMENT ON COLUMN quote_facts.cluster_key IS 'Count DISTINCT (cluster_key, text) to count quotes, not copies.';
 COMMENT ON COLUMN quote_facts.seq IS 'Order of the quote in the article.';
 COMMENT ON COLUMN quote_facts.speaker IS 'Canonical speaker name; NULL when unattributable.';
-COMMENT ON COLUMN quote_facts.role_class IS 'minister, opposition, politician, official, ngo, expert, migrant, public, other or unknown (from speakers, else from the role written beside the quote).';
+COMMENT ON COLUMN quote_facts.role_class IS 'minister, opposition, politician, official, ngo, expert, migrant, media, public, other or unknown (from speakers, else from the role written beside the quote).';
 COMMENT ON COLUMN quote_facts.party IS 'Speaker''s party when known.';
 COMMENT ON COLUMN quote_facts.speaker_role IS 'The role as written beside the quote.';
 COMMENT ON COLUMN quote_facts.text IS 'The quoted words.';
@@ -257,7 +270,7 @@ GROUP BY q.month, q.outlet, q.role_class, q.party;
 COMMENT ON VIEW voice_balance IS 'Who gets a voice: quotes per speaker role class and party, per outlet and month, with the share of that outlet''s quotes.';
 COMMENT ON COLUMN voice_balance.month IS 'First day of the month (London).';
 COMMENT ON COLUMN voice_balance.outlet IS 'Publishing outlet.';
-COMMENT ON COLUMN voice_balance.role_class IS 'minister, opposition, politician, official, ngo, expert, migrant, public, other or unknown.';
+COMMENT ON COLUMN voice_balance.role_class IS 'minister, opposition, politician, official, ngo, expert, migrant, media, public, other or unknown.';
 COMMENT ON COLUMN voice_balance.party IS 'Party when known, else NULL.';
 COMMENT ON COLUMN voice_balance.quotes IS 'Distinct quotes (copies counted once).';
 COMMENT ON COLUMN voice_balance.speakers IS 'Distinct named speakers.';

@@ -1,18 +1,20 @@
 -- Digest views: story clusters (one item per story, not per copy) and the send ledger in readable form.
 -- A story is articles.cluster_id when that column exists (near-duplicate clustering), else the exact-text group
 -- coalesce(same_text_as, article_id). The UNION ALL BY NAME adds a NULL cluster_id only when articles lacks one.
+-- Copies with the same text always share the story of their earliest copy, whatever cluster they were given.
 
 CREATE OR REPLACE VIEW digest_story_articles AS
 WITH a AS (
     FROM articles
     UNION ALL BY NAME
     SELECT NULL::VARCHAR AS cluster_id WHERE false
+), keyed AS (
+    SELECT *, coalesce(CAST(cluster_id AS VARCHAR), same_text_as, article_id) AS own_key FROM a
 )
-SELECT coalesce(CAST(a.cluster_id AS VARCHAR), a.same_text_as, a.article_id) AS story_id,
-       a.article_id, a.title, a.canonical_url, a.outlet, a.status, a.relevance, a.published_at,
-       a.first_seen, a.last_seen
-FROM a
-WHERE a.status IN ('full', 'teaser', 'paywalled');
+SELECT first_value(own_key) OVER (PARTITION BY body_hash ORDER BY first_seen, article_id) AS story_id,
+       article_id, title, canonical_url, outlet, status, relevance, published_at, first_seen, last_seen
+FROM keyed
+WHERE status IN ('full', 'teaser', 'paywalled');
 
 CREATE OR REPLACE VIEW digest_stories AS
 SELECT story_id,
