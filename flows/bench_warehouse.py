@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import statistics
@@ -45,6 +46,10 @@ SUBJECTS = ["foreign criminals awaiting deportation", "people crossing the Chann
             "returns to Albania", "small boats intercepted"]
 SOURCES = ["Home Office figures", "Office for National Statistics", "Migration Observatory", "the National Audit Office",
            None, None]
+VOCABULARY = 30_000
+PARAGRAPHS = 20_000
+COMMON_WORDS = ("said year week told new government people last time first two three many including month day "
+                "number country officials public local national plans according further statement").split()
 WORDS = ("asylum migrants small boats channel crossing deportation removal foreign criminals home office government "
          "minister policy border force hotels accommodation claims appeal tribunal court human rights convention "
          "returns agreement france kent dover beaches people smugglers gangs crackdown figures statistics rise fall "
@@ -101,12 +106,19 @@ def _generation_sql(articles: int) -> list[str]:
         FROM range(getvariable('n')) t(i)""",
         "ALTER TABLE gen ADD COLUMN id VARCHAR",
         "UPDATE gen SET id = md5('a' || i)[:16]",
-        # 5,000 paragraphs of 40 words; a body is three of them (120 words, about 800 characters).
-        """CREATE TEMP TABLE paras AS
-        SELECT p, string_agg(CASE WHEN hash(p, k, 8) % 10 = 0 THEN pick(getvariable('places'), hash(p, k))
-                                  WHEN hash(p, k, 8) % 10 = 1 THEN pick(getvariable('names'), hash(p, k))
-                                  ELSE pick(getvariable('words'), hash(p, k)) END, ' ' ORDER BY k) AS text
-        FROM range(5000) t(p), range(40) r(k)
+        # A Zipf-like vocabulary of 30,000 words (common words first, then the immigration words, then rare ones):
+        # word r is drawn with probability about 1/r, as in real text, so a query word is in 5-25% of articles.
+        f"""CREATE TEMP TABLE vocab AS
+        SELECT r - 1 AS rank, coalesce(list_element({_list_literal(list(COMMON_WORDS + WORDS))}, r::BIGINT),
+                                       'w' || r) AS word
+        FROM range(1, {VOCABULARY + 1}) t(r)""",
+        # 20,000 paragraphs of 40 words; a body is three of them (120 words, about 800 characters).
+        f"""CREATE TEMP TABLE paras AS
+        SELECT p, string_agg(CASE WHEN hash(p, k, 8) % 20 = 0 THEN pick(getvariable('places'), hash(p, k))
+                                  WHEN hash(p, k, 8) % 20 = 1 THEN pick(getvariable('names'), hash(p, k))
+                                  ELSE v.word END, ' ' ORDER BY k) AS text
+        FROM range({PARAGRAPHS}) t(p), range(40) r(k)
+        JOIN vocab v ON v.rank = least(floor(exp({u.format('p, k, 9')} * ln({VOCABULARY}))) - 1, {VOCABULARY - 1})
         GROUP BY p""",
         f"""INSERT INTO articles (article_id, canonical_url, url, title, authors, published_at, published_at_source,
                                   language, outlet, status, status_reason, body, body_hash, relevance,
@@ -137,9 +149,9 @@ def _generation_sql(articles: int) -> list[str]:
                md5('a' || b)[:16],
                CASE WHEN hash(b, 6) % 10 < 3 THEN md5('a' || (b - b % 100))[:16] ELSE md5('a' || b)[:16] END
         FROM gen
-        JOIN paras p1 ON p1.p = hash(b, 7) % 5000
-        JOIN paras p2 ON p2.p = hash(b, 8) % 5000
-        JOIN paras p3 ON p3.p = hash(b, 9) % 5000""",
+        JOIN paras p1 ON p1.p = hash(b, 7) % {PARAGRAPHS}
+        JOIN paras p2 ON p2.p = hash(b, 8) % {PARAGRAPHS}
+        JOIN paras p3 ON p3.p = hash(b, 9) % {PARAGRAPHS}""",
         # Quotes: 0-6 per article (3 on average), a copy repeats its original's; speakers Zipf-distributed.
         f"""INSERT INTO quotes
         WITH q AS (
@@ -192,6 +204,7 @@ def _generation_sql(articles: int) -> list[str]:
         """UPDATE articles SET revision = 2 WHERE hash(article_id) % 200 = 0""",
         "DROP TABLE gen",
         "DROP TABLE paras",
+        "DROP TABLE vocab",
     ]
     return [_inline_lists(statement, lists) for statement in statements]
 
@@ -256,7 +269,7 @@ def render_table(articles: int, counts: dict[str, int], timings: dict[str, float
     lines = [
         f"warehouse bench: {articles:,} synthetic articles; " + ", ".join(f"{v:,} {k}" for k, v in counts.items()),
         f"machine: {platform.machine()}, {_cpu_count()} cores, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}",
+        f"DuckDB {duckdb.__version__}; load average {os.getloadavg()[0]:.1f} (other processes share these cores)",
         "build: " + ", ".join(f"{k} {v:.1f} s" if k != "fts documents" else f"{k} {int(v):,}"
                               for k, v in timings.items()),
         "",
@@ -270,8 +283,6 @@ def render_table(articles: int, counts: dict[str, int], timings: dict[str, float
 
 
 def _cpu_count() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 

@@ -46,8 +46,8 @@ def run_demo(db: Path, outbox: Path = Path("outbox")) -> list[str]:
         summary.line(),
         *(report or ["digest: nothing new to send"]),
         f"warehouse: {db.resolve()} ({total[0] if total else 0} articles in all)",
-        "try: duckdb -readonly " + str(db) + ' -c "SELECT outlet, count(*) AS articles FROM articles GROUP BY ALL '
-        'ORDER BY 2 DESC"',
+        "try: python -c \"import duckdb; duckdb.connect('" + str(db) + "', read_only=True).sql('SELECT outlet, "
+        "count(*) AS articles FROM articles GROUP BY ALL ORDER BY 2 DESC').show()\"",
         f"  or: newsmon sql --db {db} \"SELECT speaker, count(*) AS quotes FROM quotes WHERE speaker IS NOT NULL "
         "GROUP BY ALL ORDER BY 2 DESC LIMIT 10\"",
     ]

@@ -1,4 +1,4 @@
-"""@flow "digest": find the due rules, select what is new per recipient, render one email each, send, then record it."""
+"""@flow "digest": find due rules, select what is new per recipient, render an email each, send, record."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ _KIND_RANK = {"direct": 0, "partial": 1, "indirect": 2}
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
-# --------------------------------------------------------------------------------------------- schedule
+# ------------------------------------------------------------------------------------ schedule
 
 
 def latest_slot(rule: DigestRule, now: datetime) -> datetime:
@@ -69,8 +69,9 @@ def latest_slot(rule: DigestRule, now: datetime) -> datetime:
     return slot.astimezone(UTC)
 
 
-def due_rules(rules: Sequence[DigestRule], state: dict[tuple[str, str], datetime],
-              now: datetime) -> list[tuple[DigestRule, str, datetime]]:
+def due_rules(
+    rules: Sequence[DigestRule], state: dict[tuple[str, str], datetime], now: datetime
+) -> list[tuple[DigestRule, str, datetime]]:
     """(rule, recipient, slot) for every rule and recipient whose latest slot has not been dealt with yet."""
     due = []
     for rule in rules:
@@ -82,7 +83,7 @@ def due_rules(rules: Sequence[DigestRule], state: dict[tuple[str, str], datetime
     return due
 
 
-# --------------------------------------------------------------------------------------------- stories
+# ------------------------------------------------------------------------------------ stories
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,14 +138,36 @@ def _as_utc(moment: datetime) -> datetime:
 def load_stories(con: Any, since: datetime, threshold: float) -> list[Story]:
     """Stories active since a time, with the text and fields queries are matched against."""
     stories = []
-    for (story_id, _article_id, title, url, outlets, first_seen, _published, text, speakers, entities,
-         topics) in con.execute(read_sql("digest_stories"), [since, threshold]).fetchall():
+    for (
+        story_id,
+        _article_id,
+        title,
+        url,
+        outlets,
+        first_seen,
+        _published,
+        text,
+        speakers,
+        entities,
+        topics,
+    ) in con.execute(read_sql("digest_stories"), [since, threshold]).fetchall():
         outlets = tuple(outlets or ())
-        stories.append(Story(story_id=story_id, title=title or url, url=url, outlets=outlets,
-                             first_seen=_as_utc(first_seen),
-                             document=QueryDocument(text=text or "", speakers=tuple(speakers or ()),
-                                                    entities=tuple(entities or ()), topics=tuple(topics or ()),
-                                                    outlets=outlets)))
+        stories.append(
+            Story(
+                story_id=story_id,
+                title=title or url,
+                url=url,
+                outlets=outlets,
+                first_seen=_as_utc(first_seen),
+                document=QueryDocument(
+                    text=text or "",
+                    speakers=tuple(speakers or ()),
+                    entities=tuple(entities or ()),
+                    topics=tuple(topics or ()),
+                    outlets=outlets,
+                ),
+            )
+        )
     return stories
 
 
@@ -153,15 +176,17 @@ def load_parts(con: Any, story_ids: Sequence[str]) -> dict[str, StoryParts]:
     parts: dict[str, StoryParts] = defaultdict(StoryParts)
     if not story_ids:
         return parts
-    for story_id, speaker, text, kind, outlet, _seen in con.execute(read_sql("digest_story_quotes"),
-                                                                    [list(story_ids)]).fetchall():
+    for story_id, speaker, text, kind, outlet, _seen in con.execute(
+        read_sql("digest_story_quotes"), [list(story_ids)]
+    ).fetchall():
         key = key_quote(speaker, text)
         group = parts[story_id].quotes.setdefault(key, _QuoteGroup(speaker, text, _KIND_RANK.get(kind, 3)))
         group.kind_rank = min(group.kind_rank, _KIND_RANK.get(kind, 3))
         if outlet and outlet not in group.outlets:
             group.outlets.append(outlet)
     for story_id, value, unit, text, _subject, source, _outlet, _seen in con.execute(
-            read_sql("digest_story_figures"), [list(story_ids)]).fetchall():
+        read_sql("digest_story_figures"), [list(story_ids)]
+    ).fetchall():
         figures = parts[story_id].figures
         key = key_figure(value, unit)
         if key not in figures:
@@ -172,9 +197,10 @@ def load_parts(con: Any, story_ids: Sequence[str]) -> dict[str, StoryParts]:
 
 
 def rank_quotes(groups: Iterable[tuple[str, _QuoteGroup]]) -> list[tuple[str, _QuoteGroup]]:
-    """Strongest first: direct before partial before indirect, carried by more outlets, then fuller (to 240 chars)."""
-    return sorted(groups, key=lambda kg: (kg[1].kind_rank, -len(kg[1].outlets), -min(len(kg[1].text), 240),
-                                          kg[1].text))
+    """Strongest first: direct, then partial, then indirect; carried by more outlets; fuller (to 240)."""
+    return sorted(
+        groups, key=lambda kg: (kg[1].kind_rank, -len(kg[1].outlets), -min(len(kg[1].text), 240), kg[1].text)
+    )
 
 
 def rank_figures(groups: Iterable[tuple[str, _FigureGroup]]) -> list[tuple[str, _FigureGroup]]:
@@ -182,7 +208,7 @@ def rank_figures(groups: Iterable[tuple[str, _FigureGroup]]) -> list[tuple[str, 
     return sorted(groups, key=lambda kg: (kg[1].source is None, kg[1].order))
 
 
-# --------------------------------------------------------------------------------------------- selection
+# ------------------------------------------------------------------------------------ selection
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -220,32 +246,67 @@ class Planned:
     slots: tuple[tuple[str, datetime], ...]  # (rule, slot) for the recipient
 
 
-def build_story_item(story: Story, parts: StoryParts, rule: DigestRule, hits: tuple[str, ...],
-                     previous: LedgerEntry | None) -> tuple[StoryItem, PlannedItem] | None:
+def build_story_item(
+    story: Story, parts: StoryParts, rule: DigestRule, hits: tuple[str, ...], previous: LedgerEntry | None
+) -> tuple[StoryItem, PlannedItem] | None:
     """The item for a story, or None when the recipient already has everything in it."""
     quote_keys = tuple(parts.quotes)
     figure_keys = tuple(parts.figures)
-    planned = PlannedItem(rule=rule.name, key=story.story_id, kind="story", quote_keys=quote_keys,
-                          figure_keys=figure_keys, outlets=story.outlets)
+    planned = PlannedItem(
+        rule=rule.name,
+        key=story.story_id,
+        kind="story",
+        quote_keys=quote_keys,
+        figure_keys=figure_keys,
+        outlets=story.outlets,
+    )
     why = ((rule.name, hits),)
     if previous is None:
-        quotes = [QuoteLine(speaker=g.speaker, text=g.text, outlets=tuple(g.outlets))
-                  for _, g in rank_quotes(parts.quotes.items())[:SHOWN_QUOTES]]
-        figures = [FigureLine(text=g.text, source=g.source)
-                   for _, g in rank_figures(parts.figures.items())[:SHOWN_FIGURES]]
-        return StoryItem(key=story.story_id, title=story.title, url=story.url, outlets=story.outlets,
-                         first_seen=story.first_seen, quotes=tuple(quotes), figures=tuple(figures), why=why), planned
+        quotes = [
+            QuoteLine(speaker=g.speaker, text=g.text, outlets=tuple(g.outlets))
+            for _, g in rank_quotes(parts.quotes.items())[:SHOWN_QUOTES]
+        ]
+        figures = [
+            FigureLine(text=g.text, source=g.source)
+            for _, g in rank_figures(parts.figures.items())[:SHOWN_FIGURES]
+        ]
+        return StoryItem(
+            key=story.story_id,
+            title=story.title,
+            url=story.url,
+            outlets=story.outlets,
+            first_seen=story.first_seen,
+            quotes=tuple(quotes),
+            figures=tuple(figures),
+            why=why,
+        ), planned
     new_quotes = [(k, g) for k, g in parts.quotes.items() if k not in previous.quote_keys]
     new_figures = [(k, g) for k, g in parts.figures.items() if k not in previous.figure_keys]
     new_outlets = tuple(o for o in story.outlets if o not in previous.outlets)
     if not new_quotes and not new_figures and not new_outlets:
         return None
-    quotes = [QuoteLine(speaker=g.speaker, text=g.text, outlets=tuple(g.outlets), new=True)
-              for _, g in rank_quotes(new_quotes)[:SHOWN_QUOTES]]
-    figures = [FigureLine(text=g.text, source=g.source, new=True) for _, g in rank_figures(new_figures)[:SHOWN_FIGURES]]
-    return StoryItem(key=story.story_id, title=story.title, url=story.url, outlets=story.outlets,
-                     first_seen=story.first_seen, quotes=tuple(quotes), figures=tuple(figures), why=why, updated=True,
-                     new_outlets=new_outlets, new_quotes=len(new_quotes), new_figures=len(new_figures)), planned
+    quotes = [
+        QuoteLine(speaker=g.speaker, text=g.text, outlets=tuple(g.outlets), new=True)
+        for _, g in rank_quotes(new_quotes)[:SHOWN_QUOTES]
+    ]
+    figures = [
+        FigureLine(text=g.text, source=g.source, new=True)
+        for _, g in rank_figures(new_figures)[:SHOWN_FIGURES]
+    ]
+    return StoryItem(
+        key=story.story_id,
+        title=story.title,
+        url=story.url,
+        outlets=story.outlets,
+        first_seen=story.first_seen,
+        quotes=tuple(quotes),
+        figures=tuple(figures),
+        why=why,
+        updated=True,
+        new_outlets=new_outlets,
+        new_quotes=len(new_quotes),
+        new_figures=len(new_figures),
+    ), planned
 
 
 def count_days(moments: Iterable[datetime], zone: ZoneInfo, today: date, days: int = TREND_DAYS) -> list[int]:
@@ -261,11 +322,18 @@ def count_days(moments: Iterable[datetime], zone: ZoneInfo, today: date, days: i
 def make_trend(label: str, counts: Sequence[int], today: date) -> Trend:
     """A Trend for the chart from counts ending today."""
     days = len(counts)
-    return Trend(label=label, days=tuple((today - timedelta(days=days - 1 - i), c) for i, c in enumerate(counts)))
+    return Trend(
+        label=label, days=tuple((today - timedelta(days=days - 1 - i), c) for i, c in enumerate(counts))
+    )
 
 
-def find_spikes(rule: DigestRule, rows: Sequence[tuple[str, str, datetime]], allowed: set[str] | None,
-                now: datetime, history_since: datetime | None) -> list[tuple[str, int, float, list[int], list[str]]]:
+def find_spikes(
+    rule: DigestRule,
+    rows: Sequence[tuple[str, str, datetime]],
+    allowed: set[str] | None,
+    now: datetime,
+    history_since: datetime | None,
+) -> list[tuple[str, int, float, list[int], list[str]]]:
     """(name, today, mean of the previous 7 days, 14-day counts, today's story ids) for each spiking name.
 
     None while the warehouse holds less than 7 days before today (history_since: its first story): on a fresh
@@ -284,14 +352,19 @@ def find_spikes(rule: DigestRule, rows: Sequence[tuple[str, str, datetime]], all
         counts = count_days(seen.values(), zone, today)
         today_count, mean = counts[-1], sum(counts[-8:-1]) / 7
         if today_count >= rule.spike_min and today_count > rule.spike_factor * mean:
-            todays = sorted((s for s, t in seen.items() if t.astimezone(zone).date() == today),
-                            key=lambda s: seen[s], reverse=True)
+            todays = sorted(
+                (s for s, t in seen.items() if t.astimezone(zone).date() == today),
+                key=lambda s: seen[s],
+                reverse=True,
+            )
             spikes.append((name, today_count, mean, counts, todays))
     spikes.sort(key=lambda s: (-(s[1] / s[2] if s[2] else float("inf")), -s[1], s[0]))
     return spikes
 
 
-def plan_digests(settings: Settings, now: datetime, due: Sequence[tuple[DigestRule, str, datetime]]) -> list[Planned]:
+def plan_digests(
+    settings: Settings, now: datetime, due: Sequence[tuple[DigestRule, str, datetime]]
+) -> list[Planned]:
     """One Planned email per recipient with anything new among its due rules (none for those without)."""
     if not due:
         return []
@@ -318,16 +391,19 @@ def plan_digests(settings: Settings, now: datetime, due: Sequence[tuple[DigestRu
         spike_rows: dict[str, list[tuple[str, str, datetime]]] = {}
         for kind in {r.spike for r in rules if r.spike}:
             assert kind is not None
-            spike_rows[kind] = con.execute(read_sql("digest_spike_counts"), [kind, since,
-                                                                             settings.relevance_threshold]).fetchall()
+            spike_rows[kind] = con.execute(
+                read_sql("digest_spike_counts"), [kind, since, settings.relevance_threshold]
+            ).fetchall()
         wanted = sorted({sid for rule in rules if not rule.spike for sid in matches[rule.name]})
         parts = load_parts(con, wanted)
         ledgers: dict[tuple[str, str], dict[str, LedgerEntry]] = {}
         for rule, recipient, _slot in due:
             ledgers[(rule.name, recipient)] = {
                 key: LedgerEntry(quote_keys=frozenset(q), figure_keys=frozenset(f), outlets=frozenset(o))
-                for key, _kind, q, f, o, _sends in con.execute(read_sql("digest_ledger_items"),
-                                                               [rule.name, recipient]).fetchall()}
+                for key, _kind, q, f, o, _sends in con.execute(
+                    read_sql("digest_ledger_items"), [rule.name, recipient]
+                ).fetchall()
+            }
 
     per_recipient: dict[str, list[tuple[DigestRule, datetime]]] = defaultdict(list)
     for rule, recipient, slot in due:
@@ -342,8 +418,9 @@ def plan_digests(settings: Settings, now: datetime, due: Sequence[tuple[DigestRu
             today = now.astimezone(zone).date()
             ledger = ledgers[(rule.name, recipient)]
             if rule.spike:
-                section, spike_items = _spike_section(rule, spike_rows[rule.spike], matches[rule.name], by_id,
-                                                      ledger, now, history_since)
+                section, spike_items = _spike_section(
+                    rule, spike_rows[rule.spike], matches[rule.name], by_id, ledger, now, history_since
+                )
                 if section is not None:
                     sections.append(section)
                     items += spike_items
@@ -355,8 +432,9 @@ def plan_digests(settings: Settings, now: datetime, due: Sequence[tuple[DigestRu
             for story in stories:  # newest first
                 if story.story_id not in matched:
                     continue
-                built = build_story_item(story, parts[story.story_id], rule, matched[story.story_id],
-                                         ledger.get(story.story_id))
+                built = build_story_item(
+                    story, parts[story.story_id], rule, matched[story.story_id], ledger.get(story.story_id)
+                )
                 if built is None:
                     continue
                 item, plan = built
@@ -373,12 +451,22 @@ def plan_digests(settings: Settings, now: datetime, due: Sequence[tuple[DigestRu
                 placed[story.story_id] = item
                 items.append(plan)
             if chosen:
-                sections.append(Section(rule=rule.name, description=rule.query, items=tuple(chosen),
-                                        trend=make_trend("Matching stories per day", counts, today), more=waiting,
-                                        timezone=zone))
+                sections.append(
+                    Section(
+                        rule=rule.name,
+                        description=rule.query,
+                        items=tuple(chosen),
+                        trend=make_trend("Matching stories per day", counts, today),
+                        more=waiting,
+                        timezone=zone,
+                    )
+                )
         digest = Digest(recipient=recipient, sections=tuple(sections))
-        planned.append(Planned(digest=digest, items=tuple(items),
-                               slots=tuple((rule.name, slot) for rule, slot in rule_slots)))
+        planned.append(
+            Planned(
+                digest=digest, items=tuple(items), slots=tuple((rule.name, slot) for rule, slot in rule_slots)
+            )
+        )
     return planned
 
 
@@ -396,9 +484,15 @@ def _replace_item(sections: list[Section], old: StoryItem, new: StoryItem) -> No
             sections[index] = replace(section, items=tuple(new if i is old else i for i in section.items))
 
 
-def _spike_section(rule: DigestRule, rows: Sequence[tuple[str, str, datetime]], matched: dict[str, tuple[str, ...]],
-                   by_id: dict[str, Story], ledger: dict[str, LedgerEntry], now: datetime,
-                   history_since: datetime | None) -> tuple[Section | None, list[PlannedItem]]:
+def _spike_section(
+    rule: DigestRule,
+    rows: Sequence[tuple[str, str, datetime]],
+    matched: dict[str, tuple[str, ...]],
+    by_id: dict[str, Story],
+    ledger: dict[str, LedgerEntry],
+    now: datetime,
+    history_since: datetime | None,
+) -> tuple[Section | None, list[PlannedItem]]:
     zone = ZoneInfo(rule.timezone)
     today = now.astimezone(zone).date()
     allowed = set(matched) if rule.query else None
@@ -411,25 +505,44 @@ def _spike_section(rule: DigestRule, rows: Sequence[tuple[str, str, datetime]], 
         key = f"spike:{rule.spike}:{name}:{today.isoformat()}"
         if key in ledger:
             continue
-        stories = tuple((by_id[s].title, by_id[s].url, by_id[s].outlets) for s in todays[:SPIKE_STORIES] if s in by_id)
-        items.append(SpikeItem(key=key, kind=rule.spike, name=name, today=count, mean=mean, factor=rule.spike_factor,
-                               stories=stories, rule=rule.name))
+        stories = tuple(
+            (by_id[s].title, by_id[s].url, by_id[s].outlets) for s in todays[:SPIKE_STORIES] if s in by_id
+        )
+        items.append(
+            SpikeItem(
+                key=key,
+                kind=rule.spike,
+                name=name,
+                today=count,
+                mean=mean,
+                factor=rule.spike_factor,
+                stories=stories,
+                rule=rule.name,
+            )
+        )
         plans.append(PlannedItem(rule=rule.name, key=key, kind="spike"))
         if chart is None:
             chart = make_trend(f"Stories per day mentioning {name}", counts, today)
     if not items:
         return None, []
-    what = f"spike: any {rule.spike} with more than {rule.spike_factor:g} x its 7-day mean (at least {rule.spike_min})"
+    what = (
+        f"spike: any {rule.spike} with more than {rule.spike_factor:g} x its 7-day mean "
+        f"(at least {rule.spike_min})"
+    )
     description = f"{what}; among stories matching {rule.query}" if rule.query else what
-    return Section(rule=rule.name, description=description, items=tuple(items), trend=chart, timezone=zone), plans
+    return Section(
+        rule=rule.name, description=description, items=tuple(items), trend=chart, timezone=zone
+    ), plans
 
 
-# --------------------------------------------------------------------------------------------- delivery
+# ------------------------------------------------------------------------------------ delivery
 
 
 def derive_message_id(planned: Planned, sender: str) -> str:
     """A Message-ID from the recipient and the items: a re-send of the same content carries the same id."""
-    content = repr((planned.digest.recipient, sorted((i.rule, i.key, i.fingerprint()) for i in planned.items)))
+    content = repr(
+        (planned.digest.recipient, sorted((i.rule, i.key, i.fingerprint()) for i in planned.items))
+    )
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "newsmon.local"
     return f"<digest.{hashlib.sha256(content.encode()).hexdigest()[:24]}@{domain}>"
 
@@ -445,8 +558,11 @@ def deliver(message: EmailMessage, smtp: SmtpSettings | None, outbox: Path) -> s
         return str(path)
     try:
         context = ssl.create_default_context()
-        client: smtplib.SMTP = (smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=30, context=context) if smtp.ssl
-                                else smtplib.SMTP(smtp.host, smtp.port, timeout=30))
+        client: smtplib.SMTP = (
+            smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=30, context=context)
+            if smtp.ssl
+            else smtplib.SMTP(smtp.host, smtp.port, timeout=30)
+        )
         with client:
             if smtp.starttls:
                 client.starttls(context=context)
@@ -454,25 +570,52 @@ def deliver(message: EmailMessage, smtp: SmtpSettings | None, outbox: Path) -> s
                 client.login(smtp.user, smtp.password)
             refused = client.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        raise TransientError(f"smtp://{smtp.host}:{smtp.port}: send failed: {type(exc).__name__}: {exc}") from None
+        raise TransientError(
+            f"smtp://{smtp.host}:{smtp.port}: send failed: {type(exc).__name__}: {exc}"
+        ) from None
     if refused:
         raise TransientError(f"smtp://{smtp.host}:{smtp.port}: recipient refused: {', '.join(refused)}")
     return f"smtp://{smtp.host}:{smtp.port}"
 
 
-def record_sent(con: Any, planned: Planned, message_id: str, subject: str, where: str, now: datetime,
-                run_id: str) -> None:
+def record_sent(
+    con: Any, planned: Planned, message_id: str, subject: str, where: str, now: datetime, run_id: str
+) -> None:
     """Write the ledger rows, the message and the schedule slots, in one transaction."""
     recipient = planned.digest.recipient
     new, updated, spikes = planned.digest.counts()
     with transaction(con):
         for item in planned.items:
-            con.execute(read_sql("digest_record_item"), [
-                item.rule, recipient, item.key, item.fingerprint(), message_id, now, item.kind,
-                list(item.quote_keys), list(item.figure_keys), list(item.outlets)])
-        con.execute(read_sql("digest_record_message"), [
-            message_id, recipient, subject, [s.rule for s in planned.digest.sections], new, updated, spikes, where,
-            now, run_id])
+            con.execute(
+                read_sql("digest_record_item"),
+                [
+                    item.rule,
+                    recipient,
+                    item.key,
+                    item.fingerprint(),
+                    message_id,
+                    now,
+                    item.kind,
+                    list(item.quote_keys),
+                    list(item.figure_keys),
+                    list(item.outlets),
+                ],
+            )
+        con.execute(
+            read_sql("digest_record_message"),
+            [
+                message_id,
+                recipient,
+                subject,
+                [s.rule for s in planned.digest.sections],
+                new,
+                updated,
+                spikes,
+                where,
+                now,
+                run_id,
+            ],
+        )
         for rule, slot in planned.slots:
             con.execute(read_sql("digest_schedule_set"), [rule, recipient, slot, now, message_id])
 
@@ -497,12 +640,15 @@ def describe_planned(planned: Planned, subject: str) -> list[str]:
     return lines
 
 
-def run_digest(settings: Settings, *, dry_run: bool = False, now: datetime | None = None,
-               preview: Path | None = None) -> list[str]:
-    """Send every due digest; record each only after the server (or outbox) accepted it. --preview implies dry run.
+def run_digest(
+    settings: Settings, *, dry_run: bool = False, now: datetime | None = None, preview: Path | None = None
+) -> list[str]:
+    """Send every due digest; record each only after the server (or outbox) accepted it.
+
+    --preview implies a dry run.
 
     Returns one line per email sent (or, in a dry run, the lines describing what would be sent). Raises
-    TransientError after trying every recipient when any send failed: those stay due and the next run retries them.
+    TransientError after trying every recipient when any send failed: those stay due; the next run retries.
     """
     now = now or datetime.now(UTC)
     dry_run = dry_run or preview is not None
@@ -528,7 +674,9 @@ def run_digest(settings: Settings, *, dry_run: bool = False, now: datetime | Non
                 record_nothing(con, planned, now)
             continue
         message_id = derive_message_id(planned, settings.digest_sender)
-        message = compose_message(planned.digest, sender=settings.digest_sender, now=now, message_id=message_id)
+        message = compose_message(
+            planned.digest, sender=settings.digest_sender, now=now, message_id=message_id
+        )
         try:
             where = deliver(message, settings.smtp, settings.outbox)
         except TransientError as exc:
@@ -540,10 +688,13 @@ def run_digest(settings: Settings, *, dry_run: bool = False, now: datetime | Non
         report.append(f"sent to {planned.digest.recipient}: {message['Subject']} ({where})")
     summary = f"digest: {sent} sent, {len(failures)} failed"
     with connect(settings.db) as con:
-        finish_run(con, run_id, datetime.now(UTC), "failed" if failures else "completed", {"new": sent}, summary)
+        finish_run(
+            con, run_id, datetime.now(UTC), "failed" if failures else "completed", {"new": sent}, summary
+        )
     if failures:
-        raise TransientError(f"digest: {len(failures)} email(s) not sent, kept for the next run: "
-                             + "; ".join(failures))
+        raise TransientError(
+            f"digest: {len(failures)} email(s) not sent, kept for the next run: " + "; ".join(failures)
+        )
     return report
 
 
@@ -561,8 +712,9 @@ def _write_previews(plans: Sequence[Planned], sender: str, now: datetime, previe
 
 
 @flow(name="digest", validate_parameters=False)
-def digest_flow(settings: Settings, dry_run: bool = False, preview: Path | None = None,
-                now: datetime | None = None) -> list[str]:
+def digest_flow(
+    settings: Settings, dry_run: bool = False, preview: Path | None = None, now: datetime | None = None
+) -> list[str]:
     """Prefect flow: send the digests that are due; end with a summary line and a markdown artifact."""
     from prefect.artifacts import create_markdown_artifact
 
@@ -571,15 +723,22 @@ def digest_flow(settings: Settings, dry_run: bool = False, preview: Path | None 
         report = run_digest(settings, dry_run=dry_run, preview=preview, now=now)
     except TransientError as exc:
         logger.error(str(exc))
-        create_markdown_artifact(key="digest-summary", markdown=f"# Digest\n\n**Failed:** {exc}\n",
-                                 description="digest: failed sends")
+        create_markdown_artifact(
+            key="digest-summary",
+            markdown=f"# Digest\n\n**Failed:** {exc}\n",
+            description="digest: failed sends",
+        )
         raise
     for line in report or ["digest: nothing new to send"]:
         logger.info(line)
-    summary = (f"digest (dry run): {sum(1 for r in report if r.startswith('would send'))} would be sent" if dry_run
-               or preview else f"digest: {len(report)} sent")
+    summary = (
+        f"digest (dry run): {sum(1 for r in report if r.startswith('would send'))} would be sent"
+        if dry_run or preview
+        else f"digest: {len(report)} sent"
+    )
     logger.info(summary)
     body = "\n".join(f"- {line.strip()}" for line in report) or "- nothing new to send"
-    create_markdown_artifact(key="digest-summary", markdown=f"# Digest\n\n{summary}\n\n{body}\n",
-                             description=summary)
+    create_markdown_artifact(
+        key="digest-summary", markdown=f"# Digest\n\n{summary}\n\n{body}\n", description=summary
+    )
     return report

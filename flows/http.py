@@ -8,12 +8,14 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from flows.errors import PermanentError, TransientError
@@ -156,24 +158,39 @@ class HostGate:
 HOST_GATE = HostGate()
 
 
-class _GuardedTransport(httpx.HTTPTransport):
-    """Resolves each request's host once, refuses non-public addresses, then connects to that very address.
+class _GuardedBackend(httpcore.NetworkBackend):
+    """Resolves each connection's host once, refuses non-public addresses, then connects to that very address.
 
-    Connecting to the checked address (with the original Host header and TLS server name) closes the DNS-rebinding
-    gap between the check and the connection. Host overrides work like curl --resolve.
+    Connecting to the address just checked closes the DNS-rebinding gap between a check and the connection, while
+    the URL, Host header, TLS server name and connection pooling keep the real host name. Host overrides work like
+    curl --resolve.
     """
 
-    def __init__(self, client: HttpClient, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, client: HttpClient) -> None:
         self._owner = client
+        self._inner = httpcore.SyncBackend()
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        host = request.url.host.lower()
-        address, port = self._owner.resolve_checked(str(request.url), host, request.url.port)
-        if request.url.scheme == "https":
-            request.extensions = {**request.extensions, "sni_hostname": host}
-        request.url = request.url.copy_with(host=address, port=port)
-        return super().handle_request(request)
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        address, port = self._owner.resolve_checked(f"//{host}:{port}", host.lower(), port)
+        return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        raise PermanentError(f"{path}: unix sockets are never fetched")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _guarded_transport(client: HttpClient, max_connections: int) -> httpx.HTTPTransport:
+    """An httpx transport whose every TCP connection goes through _GuardedBackend."""
+    transport = httpx.HTTPTransport(retries=0)
+    transport._pool = httpcore.ConnectionPool(  # httpx 0.28 has no public hook for the network backend
+        ssl_context=httpx.create_ssl_context(), max_connections=max_connections,
+        max_keepalive_connections=max_connections, keepalive_expiry=5.0, retries=0,
+        network_backend=_GuardedBackend(client))
+    return transport
 
 
 class HttpClient:
@@ -191,11 +208,11 @@ class HttpClient:
         if settings.contact and "@" in settings.contact:
             headers["From"] = settings.contact
         self._client = httpx.Client(
-            transport=_GuardedTransport(self, retries=0),
+            transport=_guarded_transport(self, max(4, settings.concurrency * 2)),
             timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
             follow_redirects=False,
             headers=headers,
-            limits=httpx.Limits(max_connections=max(4, settings.concurrency * 2)),
+            trust_env=False,  # an environment proxy would connect on our behalf, past the address guard
         )
 
     def __enter__(self) -> HttpClient:

@@ -16,10 +16,10 @@ from prefect.runtime import flow_run
 
 from flows.errors import NewsmonError, PermanentError, TransientError
 from flows.http import HttpClient
+from flows.parsepool import ensure_parse_pool, parse_fetched, resolve_workers, shutdown_parse_pool
 from flows.robots import ROBOTS, RobotsPolicy
 from flows.settings import ScheduleSettings, Settings
 from parsers.feeds import FeedError, parse_feed
-from flows.parsepool import ensure_parse_pool, parse_fetched, resolve_workers, shutdown_parse_pool
 from parsers.page import PageError
 from parsers.records import FeedEntry
 from warehouse.db import connect, ensure_schema, transaction

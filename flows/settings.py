@@ -181,18 +181,19 @@ def _parse_rule(where: str, item: dict[str, Any]) -> DigestRule:
     try:
         ZoneInfo(str(timezone))
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{where}: unknown timezone {timezone!r} (use an IANA name like Europe/London)") from None
+        raise ConfigError(f"{where}: unknown timezone {timezone!r} (an IANA name: Europe/London)") from None
     weekday = str(item.get("weekday", "monday")).lower()
     if weekday not in WEEKDAYS:
-        raise ConfigError(f"{where}: weekday must be one of {', '.join(WEEKDAYS)}, not {item.get('weekday')!r}")
+        raise ConfigError(f"{where}: weekday must be one of {', '.join(WEEKDAYS)}, not {weekday!r}")
     factor, minimum = item.get("factor", 3.0), item.get("min_mentions", 3)
     if isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0:
         raise ConfigError(f"{where}: factor must be a number above 0, not {factor!r}")
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
-        raise ConfigError(f"{where}: min_mentions must be a whole number of at least 1, not {minimum!r}")
-    return DigestRule(name=name.strip(), query=query.strip(), recipients=tuple(r.strip() for r in recipients),
-                      frequency=frequency, time=time_text, timezone=str(timezone), weekday=weekday, spike=spike,
-                      spike_factor=float(factor), spike_min=minimum)
+        raise ConfigError(f"{where}: min_mentions must be a whole number, at least 1, not {minimum!r}")
+    recipients = [r.strip() for r in recipients]
+    return DigestRule(name=name.strip(), query=query.strip(), recipients=tuple(recipients),
+                      frequency=frequency, time=time_text, timezone=str(timezone), weekday=weekday,
+                      spike=spike, spike_factor=float(factor), spike_min=minimum)
 
 
 def _parse_rules(path: Path, raw: Any) -> tuple[DigestRule, ...]:

@@ -6,8 +6,8 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Literal, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
@@ -34,6 +34,12 @@ _DROP_TAGS = (
     "audio", "button", "select", "textarea", "input", "nav", "aside", "footer", "figcaption", "dialog",
     "label", "link", "meta", "head", "title", "picture", "source", "map",
 )  # fmt: skip
+# Removed before the page is surveyed, which then visits fewer elements: markup with no prose in it (icons,
+# form options, media). Scripts stay until cleaning: bylines and dates sit in some pages' template scripts.
+_INVISIBLE_TAGS = (
+    "style", "svg", "math", "object", "embed", "canvas", "video", "audio", "select", "textarea", "input",
+    "picture", "source", "map",
+)  # fmt: skip
 # Candidate-container tags that hold paragraphs directly (the paragraph's own element is not a candidate).
 _PARAGRAPH_TAGS = frozenset({"p", "pre", "li", "td", "th", "dd", "dt", "blockquote", "tr", "h2", "h3", "h4"})
 
@@ -48,15 +54,17 @@ _STRONG_FURNITURE_WORDS = (
     "sign-up", "cookie", "consent", "gdpr", "outbrain", "taboola", "breadcrumb", "morestories",
     "more-stories",
     "readmore", "read-more", "also-read", "most-popular", "mostpopular", "trending", "about-the-author",
+    "next-post", "nextpost", "next-story", "nextstory", "prev-post", "previous-post", "up-next", "upnext",
 )  # fmt: skip
 _WEAK_FURNITURE_WORDS = (
     "subscri", "promo", "advert", "adslot", "ad-slot", "ad_slot", "dfp", "sponsor", "sidebar", "footer",
     "navbar", "navigation", "menu", "masthead", "popup", "taglist", "tag-list", "pagination",
     "next-prev", "prev-next", "post-nav", "table-of-contents", "inline-promo", "carousel",
     "modal", "overlay", "banner", "byline", "author", "caption", "credit", "keywords", "toolbar", "print",
-    "rating", "skip", "hidden", "sr-only", "screen-reader", "screenreader", "login", "register", "donat",
+    "rating", "skip", "login", "register", "donat",
     "jump", "metadata", "post-meta", "entry-meta", "article-meta", "timestamp", "dateline", "publish-date",
     "inline-link", "video", "gallery", "slideshow", "lightbox", "icon", "logo", "hero", "paywall", "regwall",
+    "references", "bibliography",
 )  # fmt: skip
 _FURNITURE_PARTS = frozenset(
     "ad ads nav side tag tags toc date bio embed header hdr meta dateline credit caption pager".split()
@@ -69,7 +77,9 @@ _DATE_WORDS = ("date", "time", "publish", "posted", "dateline", "byline", "meta"
 _EXCLUDED_WORDS = ("comment", "reply", "respond", "avatar", "about", "related", "share", "bio", "recommend")
 _BODYISH_WORDS = ("body", "content", "text", "copy", "article", "story", "entry", "post", "main", "prose")
 _F_FURNITURE, _F_BYLINE, _F_PAYWALL, _F_DATE, _F_EXCLUDED, _F_BODYISH = 1, 2, 4, 8, 16, 32
-_F_STRONG, _F_COMMENTS = 128, 256
+_F_STRONG, _F_COMMENTS, _F_HIDDEN = 128, 256, 512
+# text no sighted reader sees: dropped even from inside a sentence
+_HIDDEN_WORDS = ("hidden", "sr-only", "screen-reader", "screenreader", "visually-hidden", "offscreen")
 
 
 def _keyword_flags() -> dict[str, int]:
@@ -77,6 +87,7 @@ def _keyword_flags() -> dict[str, int]:
     for words, flag in (
         (_COMMENT_WORDS, _F_FURNITURE | _F_STRONG | _F_COMMENTS),
         (_STRONG_FURNITURE_WORDS, _F_FURNITURE | _F_STRONG), (_WEAK_FURNITURE_WORDS, _F_FURNITURE),
+        (_HIDDEN_WORDS, _F_FURNITURE | _F_HIDDEN),
         (_BYLINE_WORDS, _F_BYLINE), (_PAYWALL_WORDS, _F_PAYWALL),
         (_DATE_WORDS, _F_DATE), (_EXCLUDED_WORDS, _F_EXCLUDED), (_BODYISH_WORDS, _F_BODYISH),
     ):  # fmt: skip
@@ -96,6 +107,10 @@ _KEYWORD_SCAN = re.compile(
     r"(?:^|(?<=[-_]))(?:"
     + "|".join(re.escape(w) for w in sorted(_KEYWORD_FLAGS, key=len, reverse=True))
     + r")(?!d\b|d[-_])"  # "shared", "related" is listed itself
+)
+_RESPONSIVE_TOKEN = re.compile(
+    r"^(?:hidden|hide|visible|show)-(?:for-)?(?:xs|sm|md|lg|xl|xxl|small|medium|large|mobile|phone|tablet|"
+    r"desktop|print)(?:-(?:up|down|only))?$"
 )
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _TOKEN_PARTS = re.compile(r"[-_]+")
@@ -131,20 +146,29 @@ _COOKIE_TEXT = re.compile(r"\bcookies?\b.*\b(?:consent|accept|agree|privacy|sett
 # Calls to action at the edges of a body: a paywall prompt ends the article (what follows it is the pitch);
 # copyright/reprint notices, app and newsletter pitches and "advertise with us" boxes are single paragraphs.
 _PAYWALL_PROMPT = re.compile(
-    r"\bto (?:view|read|continue reading|access|unlock) (?:the |this )?(?:full |whole |entire |rest of the )?"
-    r"(?:story|article|piece)\b.{0,40}\bsubscri|\balready an? (?:subscriber|member)\b|\bsubscribe (?:now |today )?"
-    r"to (?:continue|keep reading|read|view|access|unlock)\b|\b(?:log|sign) ?in (?:to continue|for (?:full|immediate) "
-    r"access)\b|\bthis (?:article|story|content) is (?:only )?(?:available )?(?:exclusively )?for (?:subscribers|members)\b",
+    r"\bto (?:view|read|continue reading|access|unlock) (?:the |this )?"
+    r"(?:full |whole |entire |rest of the )?(?:story|article|piece)\b.{0,40}\bsubscri\w*"
+    r"|\balready an? (?:subscriber|member)\b"
+    r"|\bsubscribe (?:now |today )?to (?:continue|keep reading|read|view|access|unlock)\b"
+    r"|\b(?:log|sign) ?in (?:to continue|for (?:full|immediate) access)\b"
+    r"|\bthis (?:article|story|content) is (?:only )?(?:available )?(?:exclusively )?"
+    r"for (?:subscribers|members)\b",
     re.I,
 )
 _CALL_TO_ACTION = re.compile(
     r"^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|\bcopyrighted (?:property|material)\b"
-    r"|\b(?:written |prior )?permission (?:must|is required)\b|\bwithout (?:the |our )?(?:express |prior )?(?:written )?"
-    r"permission\b|\bmay not be (?:re)?(?:published|produced|reproduced|distributed|broadcast)\b"
+    r"|\b(?:written |prior )?permission (?:must|is required)\b"
+    r"|\bwithout (?:the |our )?(?:express |prior )?(?:written )?permission\b"
+    r"|\bmay not be (?:re)?(?:published|produced|reproduced|distributed|broadcast)\b"
     r"|\bdownload (?:the|our)\b.{0,60}\bapps?\b|\bapps? for (?:ios|iphone|android)\b"
     r"|^advertise (?:with|on)\b|\bsign up (?:here|now|today)\b|\bsubscribe to (?:our|the) newsletter\b"
-    r"|^submit (?:your|a) letter\b",
+    r"|\bsubmit (?:your |a )?letters? to the editor\b",
     re.I,
+)
+# cheap first tests (one literal scan) before the patterns above
+_PAYWALL_HINT = re.compile(r"subscri|member|log ?in|sign ?in", re.I)
+_CTA_HINT = re.compile(
+    r"©|\(c\)|copyright|rights|permission|may not|apps?\b|advertis|sign up|newsletter|letter", re.I
 )
 # Cyrillic letters that spammers use inside Latin words so that filters miss "Аdvеrtіѕе"
 _LATIN_LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсухіїјѕԁ", "ABEKMHOPCTXaeopcyxiijsd")
@@ -269,6 +293,7 @@ def extract_article_traced(html: str, url: str | None = None, *, now: datetime |
     objects = list(_read_jsonld(tree))
     article_ld = _pick_article_object(objects)
     outlet = _find_outlet(meta, objects)
+    etree.strip_elements(tree, *_INVISIBLE_TAGS, with_tail=False)
     survey = _survey_page(tree)
     title = _find_title(tree, meta, article_ld, outlet, url)
     authors = _find_authors(survey, meta, article_ld, objects, outlet)
@@ -568,13 +593,13 @@ def _find_title(
     outlet: str | None,
     url: str | None,
 ) -> str | None:
-    declared = [
+    candidates = [
         _first_meta(meta, "og:title"),
         _ld_text(article_ld.get("headline")) if article_ld else None,
         _first_meta(meta, "twitter:title"),
         _first_meta(meta, "dc.title", "title", "sailthru.title", "parsely-title"),
     ]
-    declared = [d for d in declared if d]
+    declared = [d for d in candidates if d]
     page_title = _text_of(tree.find(".//head/title")) or _text_of(tree.find(".//title"))
     h1s = [text for text in (_text_of(h) for h in tree.iter("h1")) if 3 <= len(text) <= 300]
     squashed_heads = [_squash(t) for t in [*declared, page_title] if t]
@@ -670,7 +695,7 @@ def _find_authors(
         by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
         declared = _resolve_ld_refs(article_ld.get("author") or article_ld.get("creator"), by_id)
         sources.append(list(_ld_people(declared)))
-    meta_values = []
+    meta_values: list[str] = []
     for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl",
                 "twitter:creator:name", "cxenseparse:author", "dcterms.creator"):  # fmt: skip
         meta_values.extend(v for v in meta.get(key, []) if not v.startswith(("http", "@")))
@@ -867,6 +892,7 @@ class _Survey:
     date_hints: list[etree._Element] = field(default_factory=list)
     times: list[etree._Element] = field(default_factory=list)
     microdata_dates: list[etree._Element] = field(default_factory=list)
+    body_marks: list[etree._Element] = field(default_factory=list)  # class/itemprop naming the article body
 
 
 def _hint_of(el: etree._Element) -> str:
@@ -883,6 +909,8 @@ _F_BODY = 64  # a token naming the article body ("article-body"): protects the e
 def _classify_token(token: str) -> int:
     """Flags for one class/id token; tokens repeat across a site's pages, hence the cache."""
     token = _CAMEL_BOUNDARY.sub("-", token).lower()
+    if _RESPONSIVE_TOKEN.match(token):
+        return 0  # "hidden-xs", "hide-for-small-only": shown on other screens, and on desktop pages
     flags = 0
     for match in _KEYWORD_SCAN.finditer(token):
         flags |= _KEYWORD_FLAGS[match.group(0)]
@@ -905,10 +933,17 @@ def _classify_hint(hint: str) -> int:
 
 
 _UNCLASSIFIED_TAGS = frozenset({"body", "main", "article", "html"})
+_SPECIAL_ATTRIBUTES = frozenset({"rel", "itemprop", "hidden", "aria-hidden", "role", "style"})
+# class/id strings seen so far and their flags: a plain dict lookup is cheaper than a cached call, and the
+# same strings recur on every page of a site (bounded: cleared when it grows past _HINT_CACHE_SIZE)
+_HINT_FLAGS: dict[str, int] = {}
+_HINT_CACHE_SIZE = 200_000
 
 
 def _survey_page(tree: etree._Element) -> _Survey:
     survey = _Survey()
+    if len(_HINT_FLAGS) > _HINT_CACHE_SIZE:
+        _HINT_FLAGS.clear()
     root = tree.find("body")
     if root is None:
         root = tree
@@ -923,17 +958,22 @@ def _survey_page(tree: etree._Element) -> _Survey:
             continue
         # one attribute read per element: this loop visits every element of the page
         cls = ident = None
-        others = False
+        special = False  # rel, itemprop, or an attribute that can hide the element
         for name, value in items:
             if name == "class":
                 cls = value
             elif name == "id":
                 ident = value
-            else:
-                others = True
+            elif name in _SPECIAL_ATTRIBUTES:
+                special = True
         hint = f"{cls} {ident}" if cls and ident else cls or ident
-        flags = _classify_hint(hint) if hint else 0
-        if others:
+        if hint:
+            flags = _HINT_FLAGS.get(hint)
+            if flags is None:
+                flags = _HINT_FLAGS[hint] = _classify_hint(hint)
+        else:
+            flags = 0
+        if special:
             rel, itemprop = el.get("rel"), el.get("itemprop")
             if rel and rel.lower() == "author":
                 flags |= _F_BYLINE
@@ -943,8 +983,12 @@ def _survey_page(tree: etree._Element) -> _Survey:
                     flags |= _F_BYLINE
                 elif itemprop == "datepublished":
                     survey.microdata_dates.append(el)
+                elif itemprop == "articlebody":
+                    survey.body_marks.append(el)
         elif not flags:
             continue
+        if flags & _F_BODY:
+            survey.body_marks.append(el)
         if flags & _F_BYLINE:
             survey.bylines.append(el)
         if flags & _F_PAYWALL:
@@ -955,7 +999,7 @@ def _survey_page(tree: etree._Element) -> _Survey:
             survey.furniture.append(el)
             if flags & _F_STRONG:
                 survey.strong[el] = flags
-        elif others and _is_hidden(el):
+        elif special and _is_hidden(el):
             survey.furniture.append(el)
     return survey
 
@@ -974,7 +1018,15 @@ def _prose_chars(el: etree._Element, at_least: int = 0) -> int:
     if len(text) < at_least:
         return 0
     links = "".join(["".join(a.itertext()) for a in el.iter("a")])
-    return max(len("".join(text.split())) - len("".join(links.split())), 0)
+    return max(_count_non_space(text) - _count_non_space(links), 0)
+
+
+def _count_non_space(text: str) -> int:
+    # str.count per space character runs at C speed; split() + join() built a copy of the whole page
+    return len(text) - sum(map(text.count, _SPACE_CHARS))
+
+
+_SPACE_CHARS = " \n\t\r\xa0\x0b\x0c\u2009\u200a\u202f\u3000\u2002\u2003"
 
 
 def _is_attached(el: etree._Element, root: etree._Element) -> bool:
@@ -998,8 +1050,11 @@ def _clean_tree(tree: etree._Element, survey: _Survey) -> None:
     etree.strip_elements(tree, *_DROP_TAGS, with_tail=False)
     page_chars: int | None = None
     for el in survey.furniture:
-        if el.getparent() is None or el.tag not in _GUARDED_TAGS or not len(el):
-            _drop_element(el)
+        if el.getparent() is None:
+            continue
+        if el.tag not in _GUARDED_TAGS or not len(el):
+            if not _is_part_of_sentence(el, survey):
+                _drop_element(el)
             continue
         strength = survey.strong.get(el, 0)
         if strength & _F_COMMENTS:
@@ -1011,8 +1066,38 @@ def _clean_tree(tree: etree._Element, survey: _Survey) -> None:
         share = 0.75 if strength else 0.4
         wanted = max(500, int(share * page_chars))
         if page_chars and _is_attached(el, tree) and _prose_chars(el, wanted) >= wanted:
-            continue  # a layout wrapper holding the article, whatever its class says
+            if not _is_marked_elsewhere(el, survey.body_marks, tree):
+                continue  # a layout wrapper holding the article, whatever its class says
         _drop_element(el)
+
+
+def _is_part_of_sentence(el: etree._Element, survey: _Survey) -> bool:
+    """An inline element inside a paragraph's running text ("<p><span class=dateline>KOBE – </span>A total
+    of ..."): removing it would cut words out of a sentence, whatever its class says."""
+    parent = el.getparent()
+    if el.tag not in _INLINE_TAGS or parent is None or parent.tag != "p" or el in survey.strong:
+        return False
+    if len(_text_of(el)) > 60 or not _is_visible_inline(el):
+        return False
+    return len(_text_of(parent)) - len(_text_of(el)) >= 80
+
+
+def _is_visible_inline(el: etree._Element) -> bool:
+    return not _is_hidden(el) and not (_classify_hint(_hint_of(el)) & _F_HIDDEN)
+
+
+_INLINE_TAGS = frozenset({"span", "a", "em", "strong", "b", "i", "small", "time", "abbr", "cite"})
+
+
+def _is_marked_elsewhere(el: etree._Element, body_marks: list[etree._Element], tree: etree._Element) -> bool:
+    """True when the page marks its article body (entry-content, itemprop=articleBody) outside `el` and
+    that body has prose: then a big popup or overlay is not the article, however much text it holds."""
+    for mark in body_marks:
+        if _is_within(mark, {el}) or _is_within(el, {mark}) or not _is_attached(mark, tree):
+            continue
+        if _prose_chars(mark, 500) >= 500:
+            return True
+    return False
 
 
 @dataclass(slots=True)
@@ -1163,8 +1248,9 @@ def _extract_body(tree: etree._Element, title: str | None) -> tuple[str, bool]:
 def _find_split_parts(
     top: etree._Element, top_score: float, ranked: list[tuple[float, etree._Element]]
 ) -> list[etree._Element]:
-    """Other parts of a body split into same-class containers ("story-text", "article-section") that sit in
-    separate wrappers, so neither climbing nor the sibling rule reaches them: each scoring >= 20 % of the top."""
+    """Other parts of a body split into same-class containers ("story-text", "article-section") that sit
+    in separate wrappers, so neither climbing nor the sibling rule reaches them: each scoring >= 20 % of
+    the top candidate's score."""
     cls = top.get("class")
     if not cls:
         return []
@@ -1278,25 +1364,31 @@ def _trim_calls_to_action(body: str) -> tuple[str, str | None]:
         text = paragraphs[index]
         if after > 1500:
             break
-        match = _PAYWALL_PROMPT.search(text) if len(text) < 400 else None
+        prompt_like = len(text) < 400 and _PAYWALL_HINT.search(text) is not None
+        match = _PAYWALL_PROMPT.search(text) if prompt_like else None
         if match:
-            marker = _PAYWALL_TEXT.search(text)
-            prompt, cut = (marker or match).group(0).lower(), index
+            prompt, cut = match.group(0).lower(), index
         after += len(text)
     if cut is not None:
+        marker = _PAYWALL_TEXT.search(" ".join(paragraphs[cut:]))  # the wording the status reason uses
+        prompt = marker.group(0).lower() if marker else prompt
         paragraphs = paragraphs[:cut]
     kept = [
         text
         for index, text in enumerate(paragraphs)
-        if not (
-            (index < 2 or index >= len(paragraphs) - _EDGE_PARAGRAPHS)
-            and len(text) < 400
-            and _CALL_TO_ACTION.search(text.translate(_LATIN_LOOKALIKES))
-        )
+        if not ((index < 2 or index >= len(paragraphs) - _EDGE_PARAGRAPHS) and _is_call_to_action(text))
     ]
     if not kept:  # a page that is nothing but a notice: keep it rather than invent emptiness
         return "\n\n".join(paragraphs) or body, prompt
     return "\n\n".join(kept), prompt
+
+
+def _is_call_to_action(text: str) -> bool:
+    if len(text) >= 400:
+        return False
+    if not text.isascii():
+        text = text.translate(_LATIN_LOOKALIKES)
+    return _CTA_HINT.search(text) is not None and _CALL_TO_ACTION.search(text) is not None
 
 
 def _body_from_jsonld(article_ld: dict | None) -> str:

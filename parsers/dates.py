@@ -193,7 +193,6 @@ def _month_number(name: str) -> int | None:
     return _ENGLISH_MONTHS.index(prefix) + 1 if prefix in _ENGLISH_MONTHS else None
 
 
-
 _MONTH_NAMES = "|".join(
     sorted(
         {*_MONTHS, "january", "february", "march", "april", "may", "june", "july", "august", "september",

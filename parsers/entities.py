@@ -27,11 +27,11 @@ class Gazetteer:
     offices: dict[str, tuple[str, ...]]  # normalised office -> current holders
     former: dict[str, tuple[str, ...]]  # normalised office -> former holders
     given: dict[str, str | None]  # first name -> "m" / "f" / None (either)
-    first_tokens: dict[str, int]  # the first word of every alias -> the most words an alias starting with it has
+    first_tokens: dict[str, int]  # first word of every alias -> most words in an alias starting with it
 
 
 def normalize_office(text: str) -> str:
-    """Lower-case a role, drop a leading article and squeeze spaces: 'The Reform UK leader' -> 'reform uk leader'."""
+    """Lower-case a role, drop its article, squeeze spaces: 'The Reform UK leader' -> 'reform uk leader'."""
     words = text.replace("’", "'").lower().split()
     if words and words[0] in ("the", "a", "an"):
         words = words[1:]
@@ -64,7 +64,7 @@ def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
     former: dict[str, list[str]] = {}
 
     def add(alias: str, canonical: str, kind: EntityType) -> None:
-        if alias_is_matchable(alias):  # a canonical name with a comma is a label only; its aliases are matched
+        if alias_is_matchable(alias):  # a canonical name with a comma is only a label; its aliases match
             aliases.setdefault(_key(alias), (canonical, kind))
 
     for person in data.get("person", []):
@@ -112,79 +112,89 @@ _TOKEN = (
     rf"|{_CAP}(?:['’]{_CAP})?(?:-(?:(?:[a-z]+-)*{_CAP}|(?:tier|on|upon|under|en|sur|le|la)\b))*(?:['’]s\b)?"
     r"|\d+(?:st|nd|rd|th)?(?![\w,.]\d))"
 )
-_CONN = r"(?:of|on|the|for|and|de|du|da|di|del|von|van|der|den|bin|al|le|la|y|not|to|from|in|with|against|upon|ap|für|&)"
-_PARTICLES = frozenset({"de", "du", "da", "di", "del", "von", "van", "der", "den", "bin", "al", "le", "la", "ap"})
+_CONN = (
+    r"(?:of|on|the|for|and|de|du|da|di|del|von|van|der|den|bin|al|le|la|y|not|to|from|in|with|against|upon|ap"
+    r"|für|&)"
+)
+_PARTICLES = frozenset("de du da di del von van der den bin al le la ap".split())
 _SEP = r"(?:(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|(?<=\bDr)\.|(?<=\bSt)\.)?[ \u00a0]+"
 _TOKEN_REST = (
-    rf"(?:(?<=[{_U}])(?:(?:\.[{_U}])+\.?|\.(?=[ \u00a0][{_U}][a-z])|\w*(?:['’]{_CAP})?(?:-(?:(?:[a-z]+-)*{_CAP}|(?:tier|on|upon|under|en|sur|le|la)\b))*"
+    rf"(?:(?<=[{_U}])(?:(?:\.[{_U}])+\.?|\.(?=[ \u00a0][{_U}][a-z])"
+    rf"|\w*(?:['’]{_CAP})?(?:-(?:(?:[a-z]+-)*{_CAP}|(?:tier|on|upon|under|en|sur|le|la)\b))*"
     rf"(?:['’]s\b)?)|(?<=\d)\d*(?:st|nd|rd|th)?(?![\w,.]\d))"
 )
-# starts with a character class (and checks the word boundary after it) so that the regex engine can skip ahead
+# starts with a character class (and checks the word boundary after it) so the regex engine can skip ahead
 _RUN = re.compile(rf"[{_U}\d](?<![\w’'-].){_TOKEN_REST}(?:{_SEP}(?:{_CONN}[ \u00a0]+)*{_TOKEN})*")
 _RUN_TOKEN = re.compile(rf"{_TOKEN}|{_CONN}(?![\w])")
 _NAME_TOKEN = re.compile(rf"(?:Mc|Mac|O['’]|D['’])?[{_U}][a-zà-öø-ÿ]+(?:[-'’][{_U}][a-zà-öø-ÿ]+)*")
 
 _HONORIFICS: dict[str, str | None] = {
-    "Mr": "m", "Mrs": "f", "Ms": "f", "Miss": "f", "Mx": None, "Dr": None, "Sir": "m", "Dame": "f", "Lord": "m",
+    "Mr": "m", "Mrs": "f", "Ms": "f", "Miss": "f", "Mx": None, "Dr": None, "Sir": "m", "Dame": "f",
+    "Lord": "m", "Reverend": None, "Revd": None,
     "Lady": "f", "Baroness": "f", "Baron": "m", "Professor": None, "Prof": None, "Rev": None, "Cllr": None,
     "Councillor": None, "King": "m", "Queen": "f", "Prince": "m", "Princess": "f",
 }
-_KEEP_HONORIFIC = frozenset({"Sir", "Dame", "Lord", "Lady", "Baroness", "Baron", "King", "Queen", "Prince", "Princess"})
+_KEEP_HONORIFIC = frozenset("Sir Dame Lord Lady Baroness Baron King Queen Prince Princess".split())
 
 _STOP_CAPS = frozenset(
-    """The A An This That These Those It Its He She They We I You His Her Their Our My Your But And Or If When
-    While Whilst As At In On Of For From To By With After Before Since Under Over Last Next Yesterday Today
-    Tomorrow Tonight Meanwhile However Although Though Despite Some Many More Most Other Others New Former
-    Otherwise Asked Speaking Responding Writing According Earlier Later Now Then There Here What Why How Who Where
-    Which Whose Also Even Only Both Each Every All No Not Nor So Yet Just Still Instead Indeed Thus Hence Such
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
-    September October November December Christmas Easter Ramadan Eid Brexit Covid Article Section Chapter Part
-    Page Figure Table Government Ministers Minister Secretary Prime Shadow Chancellor President Leader Deputy
-    Chief MP MPs MEP MSP Tory Tories Conservative Labour Liberal Democrat Green Home Foreign Justice Health
-    Attorney General Mayor Commissioner Inspector Officer Spokesman Spokeswoman Spokesperson Director Chairman
-    Chair Executive Head Judge Pope Archbishop Bishop Senator Governor Ambassador Commander Captain Sergeant
-    Constable Detective Superintendent Police Officials Sources Critics Campaigners Figures Data Ukip Reform
-    British English Scottish Welsh Irish French German Italian Spanish Greek Dutch Belgian Polish Romanian
-    Albanian European American Australian Canadian Afghan Iranian Iraqi Syrian Eritrean Sudanese Vietnamese
-    Indian Pakistani Bangladeshi Nigerian Chinese Russian Ukrainian Turkish Kurdish Muslim Muslims Jewish
-    Islamic Western Asian African Arab Libyan Egyptian Somali Ethiopian Rwandan Israeli Palestinian Christian
-    Catholic Protestant Hindu Sikh Mrs Mr Ms Miss Dr Sir Dame Lord Lady Baroness Professor Prof Rev Cllr
-    Councillor King Queen Prince Princess Please Thank Thanks Yes Yeah Well Oh Absolutely Sorry Hello Dear""".split()
+    """The A An This That These Those It Its He She They We I You His Her Their Our My Your But
+    And Or If When While Whilst As At In On Of For From To By With After Before Since Under Over
+    Last Next Yesterday Today Tomorrow Tonight Meanwhile However Although Though Despite Some Many
+    More Most Other Others New Former Otherwise Asked Speaking Responding Writing According
+    Earlier Later Now Then There Here What Why How Who Where Which Whose Also Even Only Both Each
+    Every All No Not Nor So Yet Just Still Instead Indeed Thus Hence Such Monday Tuesday Wednesday
+    Thursday Friday Saturday Sunday January February March April May June July August September
+    October November December Christmas Easter Ramadan Eid Brexit Covid Article Section Chapter
+    Part Page Figure Table Government Ministers Minister Secretary Prime Shadow Chancellor
+    President Leader Deputy Chief MP MPs MEP MSP Tory Tories Conservative Labour Liberal Democrat
+    Green Home Foreign Justice Health Attorney General Mayor Commissioner Inspector Officer
+    Spokesman Spokeswoman Spokesperson Director Chairman Chair Executive Head Judge Pope
+    Archbishop Bishop Senator Governor Ambassador Commander Captain Sergeant Constable Detective
+    Superintendent Police Officials Sources Critics Campaigners Figures Data Ukip Reform British
+    English Scottish Welsh Irish French German Italian Spanish Greek Dutch Belgian Polish Romanian
+    Albanian European American Australian Canadian Afghan Iranian Iraqi Syrian Eritrean Sudanese
+    Vietnamese Indian Pakistani Bangladeshi Nigerian Chinese Russian Ukrainian Turkish Kurdish
+    Muslim Muslims Jewish Islamic Western Asian African Arab Libyan Egyptian Somali Ethiopian
+    Rwandan Israeli Palestinian Christian Catholic Protestant Hindu Sikh Mrs Mr Ms Miss Dr Sir
+    Dame Lord Lady Baroness Professor Prof Rev Cllr Councillor King Queen Prince Princess Please
+    Thank Thanks Yes Yeah Well Oh Absolutely Sorry Hello Dear""".split()
 )
 _LEAD_STOPS = frozenset(
-    """The A An This That These Those It Its His Her Their Our My Your But And Or If When While As At In On Of For
-    From To By With After Before Since Under Over Last Next Yesterday Today Meanwhile However Although Despite Some
-    Many More Most Other Former Otherwise Asked Speaking Responding Writing According Earlier Later Now Then There
-    Here Also Even Only Both Each Every All No Not So Yet Just Still Instead Indeed""".split()
+    """The A An This That These Those It Its His Her Their Our My Your But And Or If When While As
+    At In On Of For From To By With After Before Since Under Over Last Next Yesterday Today
+    Meanwhile However Although Despite Some Many More Most Other Former Otherwise Asked Speaking
+    Responding Writing According Earlier Later Now Then There Here Also Even Only Both Each Every
+    All No Not So Yet Just Still Instead Indeed""".split()
 )
 _ORG_WORDS = frozenset(
-    """Office Party Council Court Tribunal Ministry Department Committee Commission Agency Service Services Trust
-    Foundation Institute University College School Hospital Police Force Bank Group Union Association Society
-    Network News Times Post Mail Telegraph Herald Express Radio TV Television Channel Centre Center Watch Project
-    Campaign Alliance Coalition Fund Board Authority Inc Ltd Plc PLC LLP Company Corporation Act Bill Convention
-    Treaty Charter Government Parliament Assembly Senate Congress Cabinet Navy Army Forces Partners Solicitors
-    Chambers Charity Federation Organisation Organization Movement Initiative Council Club Church Mosque
-    Programme Inquiry Review Insider Journal Gazette Magazine Weekly Daily Monitor Tribune Chronicle Observer
-    Standard Independent Guardian Mirror Echo Press Today Online Media Broadcasting Studios Records Games
-    Airlines Airways Motors Systems Technologies Labs Holdings Capital Partners Ventures Group""".split()
+    """Office Party Council Court Tribunal Ministry Department Committee Commission Agency Service
+    Services Trust Foundation Institute University College School Hospital Police Force Bank Group
+    Union Association Society Network News Times Post Mail Telegraph Herald Express Radio TV
+    Television Channel Centre Center Watch Project Campaign Alliance Coalition Fund Board
+    Authority Inc Ltd Plc PLC LLP Company Corporation Act Bill Convention Treaty Charter
+    Government Parliament Assembly Senate Congress Cabinet Navy Army Forces Partners Solicitors
+    Chambers Charity Federation Organisation Organization Movement Initiative Council Club Church
+    Mosque Programme Inquiry Review Unit Insider Journal Gazette Magazine Weekly Daily Monitor Tribune
+    Chronicle Observer Standard Independent Guardian Mirror Echo Press Today Online Media
+    Broadcasting Studios Records Games Airlines Airways Motors Systems Technologies Labs Holdings
+    Capital Partners Ventures Group""".split()
 )
+_AND_JOINER = re.compile(r"[ \u00a0]+(?:and|&)[ \u00a0]+")
 _PLACE_HEADS = frozenset({"River", "Mount", "Lake", "Isle", "Port", "Fort", "Saint"})
-_PLACE_TAILS = frozenset({"Street", "Road", "Square", "Avenue", "Lane", "Bridge", "Airport", "Station", "Hotel",
+_PLACE_TAILS = frozenset({"Street", "Road", "Square", "Avenue", "Lane", "Bridge", "Airport", "Station",
+                          "Hotel",
                           "Barracks", "Camp", "Prison", "Park", "Palace", "Hall", "Harbour", "Port", "Beach",
                           "Estate", "Island", "Islands", "Valley", "County", "Borough"})
 _COMMON_SURNAME_WORDS = frozenset(
-    """May Will Mark Hope Brown Green White Black Young Long Little Rich Best Hunt Wood Hill Field Bell Church
-    King Price Short Moore Grant Bird Fox Page Lord Rose Marsh Banks Brook Lamb Ward Hall Cook Baker Butler Smith
-    Walker Turner Mason Fisher Shepherd Lane Cross Sharp Hart Street Strong Gray Grey""".split()
+    """May Will Mark Hope Brown Green White Black Young Long Little Rich Best Hunt Wood Hill Field
+    Bell Church King Price Short Moore Grant Bird Fox Page Lord Rose Marsh Banks Brook Lamb Ward
+    Hall Cook Baker Butler Smith Walker Turner Mason Fisher Shepherd Lane Cross Sharp Hart Street
+    Strong Gray Grey""".split()
 )
 _BLOCKED = _STOP_CAPS | _ORG_WORDS
 
-def build_trie_pattern(words: Sequence[str], word_start: bool = False) -> str:
-    """One regex alternation for many words, factored as a trie so the engine does not try each word in turn.
-
-    With word_start, each word must begin a word; the check sits after the first letter so that the pattern still
-    starts with plain letters and the engine can skip ahead to them.
-    """
+def build_trie_pattern(words: Sequence[str]) -> str:
+    """One regex alternation for many words, factored as a trie so the engine need not try each in turn."""
     trie: dict = {}
     for word in words:
         node = trie
@@ -192,10 +202,9 @@ def build_trie_pattern(words: Sequence[str], word_start: bool = False) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def emit(node: dict, top: bool = False) -> str:
+    def emit(node: dict) -> str:
         ends = "" in node
-        guard = r"(?<![\w’'-].)" if top and word_start else ""
-        branches = [re.escape(ch) + guard + emit(child) for ch, child in sorted(node.items()) if ch != ""]
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -203,22 +212,22 @@ def build_trie_pattern(words: Sequence[str], word_start: bool = False) -> str:
             return f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else f"{body}?"
         return body
 
-    return emit(trie, top=True)
+    return emit(trie)
 
 
 _ROLE_HEADS = (
-    "leader secretary minister MP MEP MSP peer chancellor spokesman spokeswoman spokesperson presenter host anchor"
-    " correspondent editor reporter journalist columnist broadcaster commentator chief director president chair"
-    " chairman chairwoman head officer commissioner lawyer barrister solicitor judge attacker suspect killer murderer"
-    " rapist offender criminal migrant seeker refugee campaigner activist founder executive CEO boss adviser"
-    " advisor aide analyst economist researcher professor academic expert councillor mayor governor senator"
-    " ambassador envoy official candidate deputy whip inspector superintendent constable detective sergeant"
-    " commander tsar czar author historian lecturer doctor nurse surgeon owner manager coordinator co-ordinator"
-    " organiser organizer pollster strategist donor businessman businesswoman entrepreneur footballer singer actor"
-    " actress comedian victim survivor widow resident worker volunteer smuggler trafficker prosecutor coroner"
-    " magistrate attorney premier PM speaker monarch bishop archbishop imam rabbi vicar priest predecessor successor"
-    " counterpart co-leader convenor treasurer secretary-general source insider representative negotiator master"
-    " administrator member"
+    "leader secretary minister MP MEP MSP peer chancellor spokesman spokeswoman spokesperson presenter host"
+    " anchor correspondent editor reporter journalist columnist broadcaster commentator chief director"
+    " president chair chairman chairwoman head officer commissioner lawyer barrister solicitor judge attacker"
+    " suspect killer murderer rapist offender criminal migrant seeker refugee campaigner activist founder"
+    " executive CEO boss adviser advisor aide analyst economist researcher professor academic expert"
+    " councillor mayor governor senator ambassador envoy official candidate deputy whip inspector"
+    " superintendent constable detective sergeant commander tsar czar author historian lecturer doctor nurse"
+    " surgeon owner manager coordinator co-ordinator organiser organizer pollster strategist donor"
+    " businessman businesswoman entrepreneur footballer singer actor actress comedian victim survivor widow"
+    " resident worker volunteer smuggler trafficker prosecutor coroner magistrate attorney premier PM speaker"
+    " monarch bishop archbishop imam rabbi vicar priest predecessor successor counterpart co-leader convenor"
+    " treasurer secretary-general source insider representative negotiator master administrator member"
 ).split()
 _ROLE_HEAD_WORDS = frozenset(w.lower() for w in _ROLE_HEADS)
 _ROLE_HEAD = "(?:" + build_trie_pattern(sorted(_ROLE_HEAD_WORDS - {"seeker"}) + ["asylum seeker"]) + ")"
@@ -241,27 +250,35 @@ _LOWER_MODS = (
 _LOWER_MOD_WORDS = frozenset(_LOWER_MODS[3:-1].split("|"))
 _MOD = rf"(?:(?!{_MOD_STOP}\b)[{_U}][\w&’'-]*|\d+|{_LOWER_MODS}(?:-\w+)?|ex-\w+)"
 _SP = r"[ \u00a0]+"
-_ROLE_PHRASE = rf"(?:{_MOD}{_SP}){{0,6}}?(?:(?!(?:of|to|in|on|for|with|by|at|from|and|or|but|that|who|which|is|was|has|have|had|will|would|could|said|says|the|a|an|as|its|his|her|their)\b)[a-z][\w-]*{_SP})?(?i:{_ROLE_HEAD})"
+_NOT_IN_ROLE = (
+    r"(?:of|to|in|on|for|with|by|at|from|and|or|but|that|who|which|is|was|has|have|had|will|would|could|said"
+    r"|says|the|a|an|as|its|his|her|their)"
+)
+# up to six modifiers, then at most one other lower-case word, then a role noun: "Clapham chemical attacker"
+_ROLE_PHRASE = rf"(?:{_MOD}{_SP}){{0,6}}?(?:(?!{_NOT_IN_ROLE}\b)[a-z][\w-]*{_SP})?(?i:{_ROLE_HEAD})"
 _APPOSITIVE = re.compile(
     rf",{_SP}(?:(?:the|a|an){_SP})?((?:{_ROLE_PHRASE})(?:{_SP}(?:for|of|at){_SP}(?:the{_SP})?[{_U}][\w’'-]*"
     rf"(?:{_SP}[{_U}][\w’'-]*)*)?)(?=[ \u00a0]*(?:[,.;:–—)]|$))"
 )
 _ROLE_MENTION = re.compile(
-    rf"([TtAa](?<![\w’'-].)(?:(?<=[Tt])he|(?<=[Aa])n?){_SP})({_ROLE_PHRASE})(?![\w’'-])"
+    rf"([TtAa](?<![\w’'-].)(?:(?<=[Tt])he|(?<=[Aa])n?){_SP})({_ROLE_PHRASE})"
+    rf"(?:(?=['’]s\b)|(?![\w’'-]))"  # may be possessive: "the Prime Minister's claim"
     rf"(?:{_SP}for{_SP}(?:the{_SP})?([{_U}][\w’'-]*(?:{_SP}(?:of{_SP})?[{_U}][\w’'-]*)*))?"
 )
 _SPOKES_HEADS = frozenset({"spokesman", "spokeswoman", "spokesperson", "source", "insider", "official",
                            "representative"})
 _SPEECH_VERB_AFTER = re.compile(
-    r"[ \u00a0]+(?:has[ \u00a0]+|have[ \u00a0]+|had[ \u00a0]+)?(?:said|says|told|added|adds|insisted|insists|warned"
-    r"|warns|claimed|argued|stated|explained|declared|responded|replied|asked|wrote|tweeted|posted|admitted"
+    r"[ \u00a0]+(?:has[ \u00a0]+|have[ \u00a0]+|had[ \u00a0]+)?(?:said|says|told|added|adds|insisted|insists"
+    r"|warned|warns|claimed|argued|stated|explained|declared|responded|replied|asked|wrote|tweeted|posted|admitted"
     r"|acknowledged|conceded|noted|suggested|urged|pledged|promised|vowed|stressed|announced|revealed"
     r"|confirmed|denied|described|called|branded|accused|continued)\b"
 )
-_SPEECH_VERB_BEFORE = re.compile(r"(?<![\w’'-])(?:said|says|added|adds|replied|wrote|insisted|warned)[ \u00a0]+$")
+_SPEECH_VERB_BEFORE = re.compile(
+    r"(?<![\w’'-])(?:said|says|added|adds|replied|wrote|insisted|warned)[ \u00a0]+$"
+)
 _SPEECH_NOUN_AFTER = re.compile(
-    r"[ \u00a0]+(?:claims?|pledges?|promises?|vows?|warnings?|words|comments|remarks|statement|insistence|assertion"
-    r"|suggestion|description|argument|admission|call|plea|message|response|assurance|accusation|threat)\b"
+    r"[ \u00a0]+(?:claims?|pledges?|promises?|vows?|warnings?|words|comments|remarks|statement|insistence"
+    r"|assertion|suggestion|description|argument|admission|call|plea|message|response|assurance|accusation|threat)\b"
 )
 _QUOTE_BEFORE = re.compile(r"[”\"’],?[ \u00a0]+$")
 _QUOTE_VERB_BEFORE = re.compile(r"[”\"’],?[ \u00a0]+(?:said|says|added|asked|replied|insisted)[ \u00a0]+$")
@@ -272,9 +289,9 @@ _QUOTE_CHARS = frozenset("“”\"‘’'([")
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """One reference to an entity in a text: its span, the canonical name it resolves to, and how it was written."""
+    """One reference to an entity: its span, the canonical name it resolves to, and how it was written."""
 
-    start: int  # includes a title written before a name ("Shadow Home Secretary Chris Philp") or a role's article
+    start: int  # includes a title before a name ("Shadow Home Secretary Chris Philp") or a role's article
     end: int
     name: str | None  # None for a role mention nobody could be found for ("the minister")
     type: EntityType
@@ -285,7 +302,7 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class MentionIndex:
-    """Every mention in one body, with lookups by start and end offset, and what is known of people's genders."""
+    """Every mention in one body, looked up by start and end offset, and what is known of people's genders."""
 
     mentions: tuple[Mention, ...]
     by_start: dict[int, Mention]
@@ -322,7 +339,8 @@ def _tokens(run: re.Match[str]) -> list[_Tok]:
         for text in whole.split(" "):  # cheaper than a regex when words are single-space separated
             possessive = len(text) > 2 and text.endswith(("'s", "’s"))
             core = text[:-2] if possessive else text
-            out.append(_Tok(core, pos, pos + len(core), not (text[0].isupper() or text[0].isdigit()), possessive))
+            conn = not (text[0].isupper() or text[0].isdigit())
+            out.append(_Tok(core, pos, pos + len(core), conn, possessive))
             pos += len(text) + 1
         return out
     for m in _RUN_TOKEN.finditer(whole):
@@ -367,23 +385,29 @@ def _scan_runs(text: str, gaz: Gazetteer) -> _Raw:
         if " " not in whole and "\u00a0" not in whole:  # one token: the common case, kept cheap
             possessive = whole.endswith(("'s", "’s")) and len(whole) > 2
             core = whole[:-2] if possessive else whole
-            hit = aliases.get(core.replace("’", "'"))
-            if hit is not None and not (core in gaz.strict and _is_sentence_initial(text, run.start())):
-                raw.gaz.append((run.start(), run.start() + len(core), hit[0], hit[1], None))
+            one = aliases.get(core.replace("’", "'"))
+            if one is not None and not (core in gaz.strict and _is_sentence_initial(text, run.start())):
+                raw.gaz.append((run.start(), run.start() + len(core), one[0], one[1], None))
             elif core not in _BLOCKED:
                 raw.singles.append(_Tok(core, run.start(), run.start() + len(core), False, possessive))
             continue
         possessive = whole.endswith(("'s", "’s"))
         core = whole[:-2] if possessive else whole
-        hit = aliases.get(_key(core))
-        if hit is not None:  # the whole run is one known name: "Home Office", "Kemi Badenoch"
-            raw.gaz.append((run.start(), run.start() + len(core), hit[0], hit[1], None))
+        whole_hit = aliases.get(_key(core))
+        if whole_hit is not None:  # the whole run is one known name: "Home Office", "Kemi Badenoch"
+            raw.gaz.append((run.start(), run.start() + len(core), whole_hit[0], whole_hit[1], None))
             continue
-        honorific, _, rest = core.partition(" ")
-        if honorific in _HONORIFICS and " " not in rest:  # "Mrs Badenoch"
-            hit = aliases.get(_key(rest))
-            if hit is not None and hit[1] == "person":
-                raw.gaz.append((run.start(), run.start() + len(core), hit[0], hit[1], honorific))
+        first, _, rest = core.partition(" ")
+        if first in _HONORIFICS and " " not in rest:  # "Mrs Badenoch"
+            whole_hit = aliases.get(_key(rest))
+            if whole_hit is not None and whole_hit[1] == "person":
+                raw.gaz.append((run.start(), run.start() + len(core), whole_hit[0], whole_hit[1], first))
+                continue
+        elif first in _LEAD_STOPS and rest and rest[0] != " ":  # "The Home Office"
+            whole_hit = aliases.get(_key(rest))
+            if whole_hit is not None:
+                start = run.start() + len(first) + 1
+                raw.gaz.append((start, run.start() + len(core), whole_hit[0], whole_hit[1], None))
                 continue
         toks = _tokens(run)
         n = len(toks)
@@ -432,7 +456,16 @@ def _scan_runs(text: str, gaz: Gazetteer) -> _Raw:
             i += 1
         if leftover:
             groups.append(leftover)
-        for group in groups:
+        merged: list[list[_Tok]] = []
+        for group in groups:  # "Wessmouth and District Combined Authority", "Kent and Medway NHS Trust"
+            if (merged and len(merged[-1]) == 1 and group[-1].text in _ORG_WORDS
+                    and merged[-1][0].text not in gaz.given and merged[-1][0].text not in _BLOCKED
+                    and group[0].text not in _LEAD_STOPS
+                    and _AND_JOINER.fullmatch(text, merged[-1][-1].end, group[0].start)):
+                merged[-1] = merged[-1] + group
+            else:
+                merged.append(group)
+        for group in merged:
             _split_group(text, group, raw)
     return raw
 
@@ -448,7 +481,7 @@ def _org_follows(toks: list[_Tok], j: int) -> bool:
 
 
 def _split_group(text: str, group: list[_Tok], raw: _Raw) -> None:
-    """Sort a run of capitalised tokens the gazetteer did not know into name candidates, orgs, places, singles."""
+    """Sort capitalised tokens the gazetteer did not know into name candidates, orgs, places and singles."""
     while group and group[-1].conn:
         group.pop()
     if not group:
@@ -458,11 +491,12 @@ def _split_group(text: str, group: list[_Tok], raw: _Raw) -> None:
         lead += 1
     words = [t.text for t in group[lead:]]
     if len(words) >= 2 and words[-1] in _ORG_WORDS and not group[-2].conn and words[0] not in _BLOCKED:
-        raw.orgs.append((group[lead].start, group[-1].end, " ".join(text[group[lead].start:group[-1].end].split())))
+        start, end = group[lead].start, group[-1].end
+        raw.orgs.append((start, end, " ".join(text[start:end].split())))
         return
     words = [t.text for t in group]
-    if len(group) >= 2 and (words[0] in _PLACE_HEADS or words[-1] in _PLACE_TAILS):
-        raw.places.append((group[0].start, group[-1].end, " ".join(words)))
+    if len(group) - lead >= 2 and (words[lead] in _PLACE_HEADS or words[-1] in _PLACE_TAILS):
+        raw.places.append((group[lead].start, group[-1].end, " ".join(words[lead:])))
         return
     piece: list[_Tok] = []
     honorific: str | None = None
@@ -509,15 +543,17 @@ def _split_group(text: str, group: list[_Tok], raw: _Raw) -> None:
 
 _MOD_STOP_WORDS = frozenset(_MOD_STOP[3:-1].split("|"))
 _FREE_STOP_WORDS = frozenset(
-    "of to in on for with by at from and or but that who which is was has have had will would could said says the a"
-    " an as its his her their under over about after before between against into onto like than via per during"
-    " since until without within among amid toward towards upon across behind despite through near alongside"
+    "of to in on for with by at from and or but that who which is was has have had will would could said says"
+    " the a an as its his her their under over about after before between against into onto like than via per"
+    " during since until without within among amid toward towards upon across behind despite through near"
+    " alongside"
     " including plus when while where whom whose if so not also".split()
 )
 _WORD_CHARS = str.maketrans("", "", "-’'&")
 _INFINITIVE_MARKERS = frozenset("to will would can could should must may might did does do not never".split())
 _PARTICIPLE_ROLES = frozenset(
-    "convicted suspected jailed failed disgraced retired elected appointed acting leading serving ruling governing"
+    "convicted suspected jailed failed disgraced retired elected appointed acting leading serving ruling"
+    " governing"
     " outgoing founding presiding sitting ousted sacked exiled detained alleged accused wanted".split()
 )
 
@@ -538,7 +574,7 @@ def _is_role_head(word: str) -> bool:
 
 
 def _title_before(text: str, start: int) -> tuple[int, str] | None:
-    """The role written right before a name: 'Shadow Home Secretary' in 'Shadow Home Secretary Chris Philp'."""
+    """The role written just before a name: 'Shadow Home Secretary' in 'Shadow Home Secretary Chris Philp'."""
     lo = max(0, start - 120)
     nl = text.rfind("\n", lo, start)
     if nl >= 0:
@@ -641,7 +677,8 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
         people.setdefault(name, None)
         pos = body.find(name)
         while pos >= 0:
-            if (pos == 0 or not body[pos - 1].isalnum()) and not body[pos + len(name):pos + len(name) + 1].isalnum():
+            stop = pos + len(name)
+            if (pos == 0 or not body[pos - 1].isalnum()) and not body[stop:stop + 1].isalnum():
                 refs.append(_PersonRef(pos, pos + len(name), name, "name", None))
             pos = body.find(name, pos + len(name))
     pending: list[tuple[list[_Tok], str | None]] = []
@@ -656,8 +693,9 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
             refs.append(_PersonRef(start, toks[-1].end, name, "name" if hon is None else "honorific", hon))
         else:
             pending.append((toks, hon))
+    # "Eriksson Ek" is "Joel Eriksson Ek"
     longer = {name: other for name in people for other in people
-              if other != name and other.endswith(" " + name) and " " in name}  # "Eriksson Ek" of "Joel Eriksson Ek"
+              if other != name and other.endswith(" " + name) and " " in name}
     if longer:
         for ref in refs:
             ref.name = longer.get(ref.name, ref.name)
@@ -673,22 +711,25 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
                 firsts.setdefault(parts[0], []).append(name)
     for toks, hon in pending:
         word = toks[0].text
-        name = None
+        resolved: str | None = None
         if len(toks) == 1:
             cands = surnames.get(word, [])
             if not cands and hon in _KEEP_HONORIFIC:
                 cands = firsts.get(word, [])
             if len(cands) == 1:
-                name = cands[0]
+                resolved = cands[0]
             elif hon is not None:
-                name = f"{hon} {word}"
-                people.setdefault(name, None)
-        if name is None:
+                resolved = f"{hon} {word}"
+                people.setdefault(resolved, None)
+        if resolved is None:
             continue
         start = toks[0].start if hon is None else body.rfind(hon, 0, toks[0].start)
-        refs.append(_PersonRef(start, toks[-1].end, name, "honorific" if hon else "surname", hon))
-    for tok in raw.singles:  # a bare surname given as a quote's speaker: '“…,” Schiff said', '“…,” said Volker.'
-        if (tok.text not in surnames and tok.text not in firsts and not tok.possessive
+        refs.append(_PersonRef(start, toks[-1].end, resolved, "honorific" if hon else "surname", hon))
+    # a bare surname given as a quote's speaker: '“…,” Schiff said', '“…,” said Volker.'
+    for tok in raw.singles:
+        near = body[max(0, tok.start - 16):tok.start]
+        if ("”" in near or '"' in near or "’" in near) and (
+                tok.text not in surnames and tok.text not in firsts and not tok.possessive
                 and tok.text not in _COMMON_SURNAME_WORDS and _NAME_TOKEN.fullmatch(tok.text)
                 and (_QUOTE_BEFORE.search(body, max(0, tok.start - 4), tok.start)
                      and _SPEECH_VERB_AFTER.match(body, tok.end)
@@ -699,10 +740,10 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
     for tok in raw.singles:
         if tok.text in _HONORIFICS:
             continue
-        cands = surnames.get(tok.text)
+        cands = surnames.get(tok.text, [])
         form = "surname"
         if not cands:
-            cands = firsts.get(tok.text)
+            cands = firsts.get(tok.text, [])
             form = "given"
         if not cands or len(cands) != 1:
             continue
@@ -751,23 +792,27 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
         det, phrase = m.group(1), m.group(2)
         end = m.end(2)
         after = body[end:end + 2]
-        if any(s <= m.start() < e for s, e in appositive_spans) or (after[:1] == " " and after[1:2].isupper()):
-            continue  # an appositive, a title before a name, or part of a proper noun ("the Refugee Convention")
+        # an appositive, a title before a name, or part of a proper noun ("the Refugee Convention")
+        in_apposition = any(s <= m.start() < e for s, e in appositive_spans)
+        if in_apposition or (after[:1] == " " and after[1:2].isupper()):
+            continue
         if m.group(3):
             end = m.end()
         head = phrase.rsplit(None, 1)[-1].lower()
         written = _written_role(body[m.start():end], _is_sentence_initial(body, m.start()))
         if head in _SPOKES_HEADS:
-            org = next((o for s, e, o in org_by_span if m.start() <= s and e <= end), None)
+            org = next((o for os, oe, o in org_by_span if m.start() <= os and oe <= end), None)
             if org is not None:
                 mentions.append(Mention(m.start(), end, org, "org", "role", written, counted=False))
             continue
         if det.strip().lower() != "the":
             mentions.append(Mention(m.start(), end, None, "person", "role", written, counted=False))
             continue
-        name = _resolve_role(normalize_office(phrase), m.start(), roles, person_positions, gaz)
-        mentions.append(Mention(m.start(), end, name, "person", "role", written, counted=name is not None))
-        if name is not None:
+        holder = _resolve_role(normalize_office(phrase), m.start(), roles, person_positions, gaz)
+        counted = holder is not None
+        mentions.append(Mention(m.start(), end, holder, "person", "role", written, counted=counted))
+        if holder is not None:
+            name = holder
             people.setdefault(name, None)
             genders.setdefault(name, gaz.genders.get(name))
             person_positions.setdefault(name, []).append(m.start())
@@ -782,7 +827,8 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
             pos = lowered.find(needle)
             while pos >= 0:
                 end = pos + len(needle)
-                if pos not in taken and (pos == 0 or not lowered[pos - 1].isalnum()) and not lowered[end:end + 1].isalnum():
+                bounded = (pos == 0 or not lowered[pos - 1].isalnum()) and not lowered[end:end + 1].isalnum()
+                if pos not in taken and bounded:
                     written = _written_role(body[pos:end], _is_sentence_initial(body, pos))
                     mentions.append(Mention(pos, end, name, "person", "role", written))
                 pos = lowered.find(needle, end)
@@ -829,13 +875,14 @@ def _resolve_role(
     positions: dict[str, list[int]],
     gaz: Gazetteer,
 ) -> str | None:
-    """The person a role mention refers to: one given that role in the article, else the gazetteer's holder."""
+    """The person a role mention names: one given that role in the article, else the gazetteer's holder."""
     generic = " " not in office
     matches = []
     for name, written in roles.items():
         for _at, role in written:
             norm = normalize_office(role)
-            if norm == office or (generic and norm.endswith(" " + office) and not norm.startswith(("former", "ex"))):
+            suffix = generic and norm.endswith(" " + office) and not norm.startswith(("former", "ex"))
+            if norm == office or suffix:
                 matches.append(name)
                 break
     if not matches:
@@ -900,13 +947,14 @@ def extract_entities(body: str, title: str | None = None) -> tuple[Entity, ...]:
             role = roles.get(name)
             if role is None and name in role_mentions:
                 words = role_mentions[name].split(" ", 1)
-                role = words[1] if len(words) == 2 and words[0].lower() in ("the", "a", "an") else role_mentions[name]
+                article = len(words) == 2 and words[0].lower() in ("the", "a", "an")
+                role = words[1] if article else role_mentions[name]
         out.append(Entity(name=name, type=kind, role=role, mentions=counts[key]))
     return tuple(out)
 
 
 def _title_mentions(title: str, index: MentionIndex) -> list[tuple[str, EntityType]]:
-    """Gazetteer names and already-known people in a headline (no new names: headlines capitalise every word)."""
+    """Gazetteer names and known people in a headline (no new names: headlines capitalise every word)."""
     raw = _scan_runs(title, GAZETTEER)
     found: list[tuple[str, EntityType]] = [(canonical, kind) for _s, _e, canonical, kind, _h in raw.gaz]
     surnames: dict[str, set[str]] = {}

@@ -1,4 +1,4 @@
-"""Digest rule queries: parse `topic:deportation AND (speaker:"Kemi Badenoch" OR boats) NOT outlet:example`, evaluate."""
+"""Digest rule queries: parse `topic:deportation AND (speaker:"A Name" OR boats) NOT outlet:x`, evaluate."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ FIELDS = ("speaker", "entity", "topic", "outlet")
 OPERATORS = ("AND", "OR", "NOT")
 
 # One token: ( ) or an optional field prefix followed by a "phrase" or a bare word.
-_TOKEN = re.compile(r'\s*(?:(?P<paren>[()])|(?:(?P<field>[A-Za-z_]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s()"]+)))')
+_TOKEN = re.compile(
+    r'\s*(?:(?P<paren>[()])|(?:(?P<field>[A-Za-z_]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s()"]+)))'
+)
 _UNTERMINATED = re.compile(r'\s*(?:[A-Za-z_]+:)?"[^"]*$')
 _SPACE = re.compile(r"\s+")
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_FOLD = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
 
 
 class QueryError(ValueError):
@@ -141,8 +145,10 @@ def _tokenize(text: str) -> list[_Token]:
             continue
         name, phrase, word = match.group("field"), match.group("phrase"), match.group("word")
         if name is not None and name.lower() not in FIELDS:
-            raise QueryError(f"unknown field {name + ':'!r} at column {column}; "
-                             f"use {', '.join(f + ':' for f in FIELDS)} or plain words")
+            raise QueryError(
+                f"unknown field {name + ':'!r} at column {column}; "
+                f"use {', '.join(f + ':' for f in FIELDS)} or plain words"
+            )
         if name is None and phrase is None and word in OPERATORS:
             tokens.append(_Token(word, column))
             continue
@@ -156,8 +162,13 @@ def _tokenize(text: str) -> list[_Token]:
             raise QueryError(f"'*' may only end a word, at column {column}")
         value = _SPACE.sub(" ", value.strip())
         field_name = name.lower() if name else None
-        tokens.append(_Token("term", column, Term(field_name, value, phrase is not None,
-                                                  _compile_term(value, phrase is not None))))
+        tokens.append(
+            _Token(
+                "term",
+                column,
+                Term(field_name, value, phrase is not None, _compile_term(value, phrase is not None)),
+            )
+        )
     return tokens
 
 
@@ -218,7 +229,7 @@ class _Parser:
                 raise QueryError(f"empty parentheses or unbalanced ')' {where}")
             if token is not None:
                 raise QueryError(f"{token.kind} at column {token.column} has nothing before it")
-            raise QueryError(f"expected a word, \"phrase\" or field:value {where}")
+            raise QueryError(f'expected a word, "phrase" or field:value {where}')
         self.index += 1
         if token.kind == "term":
             assert token.term is not None
@@ -259,16 +270,19 @@ class _Prepared:
 
 
 def _prepare(document: QueryDocument) -> _Prepared:
-    return _Prepared(normalize_text(document.text), {
-        "speaker": tuple(normalize_text(s) for s in document.speakers if s),
-        "entity": tuple(normalize_text(s) for s in document.entities if s),
-        "topic": tuple(normalize_text(s) for s in document.topics if s),
-        "outlet": tuple(normalize_text(s) for s in document.outlets if s),
-    })
+    return _Prepared(
+        normalize_text(document.text),
+        {
+            "speaker": tuple(normalize_text(s) for s in document.speakers if s),
+            "entity": tuple(normalize_text(s) for s in document.entities if s),
+            "topic": tuple(normalize_text(s) for s in document.topics if s),
+            "outlet": tuple(normalize_text(s) for s in document.outlets if s),
+        },
+    )
 
 
 def match_term(term: Term, prepared: _Prepared) -> bool:
-    """A field term matches a value containing its words (topic: must equal the slug); a plain term the text."""
+    """A field term matches a value containing its words (topic: equals the slug); a plain term the text."""
     if term.field is None:
         return term.pattern.search(prepared.text) is not None
     values = prepared.fields[term.field]

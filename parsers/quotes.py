@@ -11,57 +11,77 @@ from parsers.entities import Mention, MentionIndex, build_trie_pattern, locate_m
 from parsers.records import Entity, Quote, QuoteKind
 
 _VERBS = (
-    "said says say added adds insisted insists told tells warned warns claimed claims argued argues stated explained"
-    " explains declared declares responded responds replied replies asked asks wrote writes tweeted tweets posted"
-    " continued continues admitted admits acknowledged acknowledges conceded concedes noted remarked suggested"
-    " suggests commented urged urges pledged vowed vows maintained maintains stressed stresses emphasised emphasized"
-    " announced announces revealed reveals confirmed confirms denied denies countered retorted blasted slammed fumed"
-    " raged joked quipped boasted complained complains lamented predicted predicts demanded cautioned recalled"
-    " observed agreed agrees concluded called branded described describes dubbed labelled labeled accused accuses"
-    " mocked protested questioned shouted cried interjected reiterated repeated answered testified promised promises"
-    " assured reminded informed"
+    "said says say added adds insisted insists told tells warned warns claimed claims argued argues stated"
+    " explained explains declared declares responded responds replied replies asked asks wrote writes tweeted"
+    " tweets posted continued continues admitted admits acknowledged acknowledges conceded concedes noted"
+    " remarked suggested suggests commented urged urges pledged vowed vows maintained maintains stressed"
+    " stresses emphasised emphasized announced announces revealed reveals confirmed confirms denied denies"
+    " countered retorted blasted slammed fumed raged joked quipped boasted complained complains lamented"
+    " predicted predicts demanded cautioned recalled observed agreed agrees concluded called branded"
+    " described describes dubbed labelled labeled accused accuses mocked protested questioned shouted cried"
+    " interjected reiterated repeated answered testified promised promises assured reminded informed"
 ).split() + ["hit back", "went on", "goes on", "pointed out", "points out"]
 _VERB_WORDS = frozenset(_VERBS)
-_INVERTING_VERBS = frozenset({"said", "says", "added", "adds", "asked", "asks", "replied", "wrote", "continued"})
+_INVERTING_VERBS = frozenset("said says added adds asked asks replied wrote continued".split())
 _VERB = re.compile(rf"\b{build_trie_pattern(_VERBS)}(?![\w’'-])")
 _VERB_AT = re.compile(rf"{build_trie_pattern(_VERBS)}(?![\w’'-])")
 _INDIRECT_VERBS = frozenset(
-    "said says added adds insisted insists told tells warned warns claimed claims argued argues stated explained"
-    " declared admitted admits acknowledged conceded noted suggested pledged promised vowed maintained stressed"
-    " emphasised emphasized announced revealed confirmed denied predicted agreed concluded assured reminded"
+    "said says added adds insisted insists told tells warned warns claimed claims argued argues stated"
+    " explained declared admitted admits acknowledged conceded noted suggested pledged promised vowed"
+    " maintained stressed emphasised emphasized announced revealed confirmed denied predicted agreed"
+    " concluded assured reminded"
     " informed believes insisting saying adding warning claiming arguing".split()
 )
-_PRONOUN_CLAUSE_VERBS = (
+_PRONOUN_CLAUSE_VERBS = frozenset(
     "said says added adds insisted insists claimed claims argued argues warned warns admitted admits stressed"
-    " maintained suggested predicted conceded acknowledged"
-).split()
-_PRONOUN_CLAUSE = re.compile(r"[ \u00a0]+(?=(?:he|she|they|it|we|there)[ \u00a0]+[a-z])")
-_CLAUSE_BREAKS = str.maketrans(dict.fromkeys(",;:.!?–—“”\"‘\n", "\0"))
-_THAT = re.compile(r"that(?<=[ \u00a0]that)[ \u00a0]+")  # starts with the literal, which the engine finds fast
+    " maintained suggested predicted conceded acknowledged".split()
+)
+_CLAUSE_PRONOUNS = (" he ", " she ", " they ", " it ", " we ", " there ")
+_INDIRECT_VERB = re.compile(rf"\b{build_trie_pattern(sorted(_INDIRECT_VERBS))}\b")
+_CLAUSE_BREAK = re.compile(r"[,;:.!?–—“”\"‘]")
+_CLAUSE_STOP = re.compile(
+    r"[:;]|,[ \u00a0]+(?:adding|saying|insisting|warning|arguing|claiming|explaining|noting|telling"
+    rf"|writing)\b|,?[ \u00a0]+(?:but|and)[ \u00a0]+(?:\w+[ \u00a0]+)?{build_trie_pattern(_VERBS)}\b"
+)
+_THAT = re.compile(r"that(?<=[ \u00a0]that)[ \u00a0]+")  # starts with the literal: the engine finds it fast
 _NP_VERB = re.compile(
     rf"(?:[Tt]he|[Aa]n?|[Oo]ne|[Hh]is|[Hh]er|[Tt]heir|[Tt]wo|[Ss]ome|[Mm]any)(?:[ \u00a0]+[\w’'-]+){{1,4}}?"
     rf"[ \u00a0]+({build_trie_pattern(_VERBS)})(?![\w’'-])"
 )
 _ADVERBS = re.compile(
-    r"(?:[ \u00a0]+(?:also|later|previously|then|has|have|had|had|once|recently|repeatedly|further|earlier|today"
-    r"|yesterday|separately|simply|just|only|last|night|week|on|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
-    r"|Sunday|however|again|angrily|firmly|bluntly|flatly|quickly|publicly|privately|immediately|reportedly))+$"
+    r"(?:[ \u00a0]+(?:also|later|previously|then|has|have|had|now|once|recently|repeatedly|further|earlier"
+    r"|today|yesterday|separately|simply|just|only|last|night|week|on|Monday|Tuesday|Wednesday|Thursday"
+    r"|Friday|Saturday|Sunday|however|again|angrily|firmly|bluntly|flatly|quickly|publicly|privately"
+    r"|immediately|reportedly))+$"
 )
 _ADVERBS_AFTER = re.compile(
-    r"(?:[ \u00a0]+(?:also|later|previously|then|has|have|had|once|recently|repeatedly|further|earlier|simply"
-    r"|just|again|however|reportedly))*[ \u00a0]+"
+    r"(?:[ \u00a0]+(?:also|later|previously|then|has|have|had|now|once|recently|repeatedly|further|earlier"
+    r"|simply|just|again|however|reportedly|today|yesterday|meanwhile))*[ \u00a0]+"
 )
 _POSSESSIVE_CUE = re.compile(
-    r"['’]s[ \u00a0]+(?P<noun>claims?|pledges?|promises?|vows?|warnings?|words|comments|remarks|statement|insistence"
-    r"|assertion|suggestion|description|argument|boast|admission|call|plea|verdict|message|response|promise"
+    r"['’]s[ \u00a0]+(?P<noun>claims?|pledges?|promises?|vows?|warnings?|words|comments|remarks|statement"
+    r"|insistence|assertion|suggestion|description|argument|boast|admission|call|plea|verdict|message|response|promise"
     r"|assurance|accusation|charge|complaint|threat|view)\b"
 )
 _ACCORDING = re.compile(r"(?<![\w’'-])[Aa]ccording[ \u00a0]+to[ \u00a0]+")
 _PRONOUN_END = re.compile(r"(?<![\w’'-])(he|she|He|She|they|They|it|It|we|We|I)$")
 _PRONOUN_START = re.compile(r"(he|she|He|She|they|They|it|It|we|We|I)(?![\w’'-])")
 _PREPOSITION_END = re.compile(r"(?<![\w’'-])(?:in|from|of|at|to|across|near|outside)[ \u00a0]+$")
+_PP_END = re.compile(
+    r"[ \u00a0](?:of|at|from|for|with|in)[ \u00a0]+(?:the[ \u00a0]+)?[A-Z][\w’'&-]*"
+    r"(?:[ \u00a0]+(?:[A-Z][\w’'&-]*|of|and|the|for|on))*$"
+)
+_ROLE_THEN_NAME = re.compile(r"(?:its|his|her|their|the|a|an)[ \u00a0][^,.;:“”\"]{1,60},[ \u00a0]+")
+_CONJUNCTION_END = re.compile(r"(?<![\w’'-])(?:but|and|yet|then)$")
+_SUBJECT_PREFIX = re.compile(
+    r"(?:(?:But|And|However|Yet|So|Then|Now|Meanwhile|Later|Earlier|Yesterday|Today|Also|Separately|Instead"
+    r"|Still)[ \u00a0,]+)*(?:[A-Z][\w’'&-]*(?:['’]s)?[ \u00a0]+)*"
+)
+_PARTICIPLE_END = re.compile(
+    r"(?<![\w’'-])(adding|saying|insisting|warning|arguing|claiming|explaining|noting|telling \w+|writing)"
+    r"[ \u00a0]*$"
+)
 _WHO_END = re.compile(r",[ \u00a0]+who$")
-_WORD_END = re.compile(r"([\w’'-]+)[ \u00a0]*$")
 _SENT_BREAK = re.compile(r"[.!?…][”’\"')\]]*[ \u00a0]+(?=[“‘\"'(\[]?[A-Z0-9])")
 _LINE = re.compile(r"[^\n]+")
 _DOUBLE = re.compile(r"[“”\"«»„]")
@@ -71,7 +91,6 @@ _SUBJECT_LEAD = re.compile(
     r"[ \u00a0,]+)*$"
 )
 _OPEN_PUNCT = frozenset(" \t\u00a0\n([{–—-/")
-_STOP_PUNCT = frozenset(".,;:!?…")
 _DASHES = frozenset("–—")
 _MAX_CUE_GAP = 2500
 
@@ -287,16 +306,32 @@ def _resolve_pronoun(ctx: _Context, pos: int, pronoun: str) -> str | None:
         if ctx.inside_quote(m.start):
             continue
         lead = ctx.body[ctx.sentence_start(m.start):m.start]
-        if _SUBJECT_LEAD.match(lead) or lead.rstrip().rsplit(" ", 1)[-1] in _VERB_WORDS:
-            return m.name  # the subject of its sentence, or of an inverted 'said Jane Doe
+        after_verb = lead.rstrip().rsplit(" ", 1)[-1] in _VERB_WORDS
+        if _SUBJECT_LEAD.match(lead) or after_verb or _speaks_next(ctx, m.end):
+            return m.name  # a sentence's subject, 'said Jane Doe', or 'Jane Doe, a councillor, said'
     return None
+
+
+def _speaks_next(ctx: _Context, end: int) -> bool:
+    """Whether a speech verb follows a name, perhaps after an aside: 'Deborah Lyle, a councillor, said'."""
+    body = ctx.body
+    k = end
+    if body[k:k + 1] == ",":
+        if _VERB_AT.match(body, _skip_fwd(body, k + 1)):
+            return True  # "Deborah Lyle, said", after a title before the name
+        close = body.find(",", k + 1, k + 120)
+        if close < 0:
+            return False
+        k = close + 1
+    adverbs = _ADVERBS_AFTER.match(body, k)  # "has now said"
+    return _VERB_AT.match(body, adverbs.end() if adverbs else k) is not None
 
 
 def _resolve_left(ctx: _Context, lo: int, end: int) -> _Attribution | None:
     """The speaker named just before position end (a verb): a mention, a pronoun, or 'X, who'."""
     body = ctx.body
     j = _skip_back(body, end - 1) + 1
-    adverbs = _ADVERBS.search(body, lo, j)
+    adverbs = _ADVERBS.search(body, max(lo, j - 80), j)
     if adverbs is not None:
         j = adverbs.start()
     if j > lo and body[j - 1] in _DASHES or (j - 2 >= lo and body[j - 1] == "-" and body[j - 2] == " "):
@@ -304,20 +339,30 @@ def _resolve_left(ctx: _Context, lo: int, end: int) -> _Attribution | None:
         if dash > lo:
             j = _skip_back(body, dash - 1) + 1
     elif j > lo and body[j - 1] == ",":
-        comma = body.rfind(",", lo, j - 1)
-        if comma > lo and comma >= j - 120:
-            inner = ctx.index.by_end.get(comma)
-            if inner is not None or not _WHO_END.search(body, lo, j - 1):
-                j = comma
-    mention = ctx.index.by_end.get(j)
+        named = _person_ending_at(ctx, lo, j - 1)
+        if named is not None:
+            j -= 1  # "Its leader, Councillor Paul Haddon, said", "His solicitor, Hamid Qureshi of X, said"
+        else:
+            comma = body.rfind(",", lo, j - 1)
+            if comma > lo and comma >= j - 120:
+                inner = ctx.index.by_end.get(comma)
+                if inner is not None or not _WHO_END.search(body, max(lo, j - 12), j - 1):
+                    j = comma  # "Jane Doe, the council leader, said"
+    mention = _person_ending_at(ctx, lo, j) or ctx.index.by_end.get(j)
     if mention is not None and mention.start >= lo:
-        if mention.type == "place" and _PREPOSITION_END.search(body, max(lo, mention.start - 6), mention.start):
+        after_preposition = _PREPOSITION_END.search(body, max(lo, mention.start - 6), mention.start)
+        if mention.type == "place" and after_preposition:
             return _Attribution(None, None, None, True)  # "authorities in Beijing announced"
         name, role = _speaker_of(ctx, mention)
         return _Attribution(name, role, None, True)
-    pron = _PRONOUN_END.search(body, lo, j)
+    pron = _PRONOUN_END.search(body, max(lo, j - 8), j)
     if pron is not None:
         return _Attribution(_resolve_pronoun(ctx, pron.start(), pron.group(1)), None, None, True)
+    if _CONJUNCTION_END.search(body, max(lo, j - 8), j):  # "Mrs X conceded that …, but said: “"
+        subject = _sentence_subject(ctx, ctx.sentence_start(j), j)
+        if subject is not None:
+            name, role = _speaker_of(ctx, subject)
+            return _Attribution(name, role, None, True)
     if body.endswith(", who", lo, j) or body.endswith(" who", lo, j):
         k = body.rfind("who", lo, j)
         comma = _skip_back(body, k - 1)
@@ -329,9 +374,40 @@ def _resolve_left(ctx: _Context, lo: int, end: int) -> _Attribution | None:
     return None
 
 
+def _sentence_subject(ctx: _Context, lo: int, hi: int) -> Mention | None:
+    """The person a sentence opens with: 'Reform UK's Nigel Farage has ruled out …', 'Mrs Badenoch also …'."""
+    k = bisect_left(ctx.mention_starts, lo)
+    mentions = ctx.index.mentions
+    while k < len(mentions) and mentions[k].start < hi:
+        m = mentions[k]
+        k += 1
+        if m.type == "person" and m.name is not None:
+            return m if _SUBJECT_PREFIX.fullmatch(ctx.body, lo, m.start) else None
+    return None
+
+
+def _person_ending_at(ctx: _Context, lo: int, end: int) -> Mention | None:
+    """A person named just before end, also across 'of the Migration Evidence Unit' after the name."""
+    mention = ctx.index.by_end.get(end)
+    if mention is not None and mention.type == "person" and mention.start >= lo:
+        return mention
+    postmodifier = _PP_END.search(ctx.body, max(lo, end - 100), end)
+    if postmodifier is not None:
+        head = ctx.index.by_end.get(postmodifier.start())
+        if head is not None and head.type == "person" and head.start >= lo:
+            return head
+    return None
+
+
 def _cue_before(ctx: _Context, lo: int, hi: int, colon: bool) -> _Attribution:
     """Attribution from the words before an opening mark: 'X said: “', 'X insisted he wants “'."""
     body = ctx.body
+    if colon:
+        participle = _PARTICIPLE_END.search(body, max(lo, hi - 16), hi)
+        subject = _sentence_subject(ctx, ctx.sentence_start(hi), hi) if participle else None
+        if participle is not None and subject is not None:  # "X said he would act, adding: “…”"
+            name, role = _speaker_of(ctx, subject)
+            return _Attribution(name, role, participle.group(1).lower(), True)
     verbs = _find_verbs(body, lo, hi)
     if verbs:
         verb = verbs[-1]
@@ -349,9 +425,15 @@ def _cue_before(ctx: _Context, lo: int, hi: int, colon: bool) -> _Attribution:
         return found
     if colon:
         mention = ctx.index.by_end.get(_skip_back(body, hi - 1) + 1)
-        if mention is not None and mention.start >= lo and mention.type in ("person", "org"):
-            name, role = _speaker_of(ctx, mention)
+        if (mention is not None and mention.type in ("person", "org")
+                and _SUBJECT_PREFIX.fullmatch(body, ctx.sentence_start(hi), mention.start)):
+            name, role = _speaker_of(ctx, mention)  # "Badenoch: “…”"
             return _Attribution(name, role, None, True)
+        subject = _sentence_subject(ctx, ctx.sentence_start(hi), hi)
+        if subject is not None:  # "X has ruled out …, pointing instead to …: “…”", "…, adding: “…”"
+            name, role = _speaker_of(ctx, subject)
+            participle = _PARTICIPLE_END.search(body, max(lo, hi - 16), hi)
+            return _Attribution(name, role, participle.group(1).lower() if participle else None, True)
     return _NONE
 
 
@@ -359,13 +441,17 @@ def _cue_after(ctx: _Context, lo: int, hi: int) -> _Attribution:
     """Attribution from the words after a closing mark: '”, X said', '” said X', '” according to X'."""
     body = ctx.body
     t = _skip_fwd(body, lo, " \t\u00a0,–—")
-    if t >= hi:
-        return _NONE
+    if t >= hi or body[_skip_back(body, hi - 1)] == ":":
+        return _NONE  # '“…”, Shadow Home Secretary Chris Philp said: “' introduces the next quotation
     verb = _VERB_AT.match(body, t)
     if verb is not None:
         u = _skip_fwd(body, verb.end())
         mention = ctx.index.by_start.get(u)
         cue = verb.group(0).lower()
+        if mention is None:
+            role_first = _ROLE_THEN_NAME.match(body, u)
+            if role_first is not None:  # "said its regional organiser, Kelvin Amadi"
+                mention = ctx.index.by_start.get(role_first.end())
         if mention is not None:
             name, role = _speaker_of(ctx, mention)
             return _Attribution(name, role, cue, True)
@@ -419,6 +505,18 @@ def _cue_later(ctx: _Context, lo: int, hi: int) -> _Attribution:
     return _NONE
 
 
+def _cue_previous_sentence(ctx: _Context, lo: int, hi: int) -> _Attribution:
+    """A quotation opening a sentence after 'X said the increase was needed.' in the same paragraph."""
+    verbs = _find_verbs(ctx.body, lo, hi)
+    if not verbs:
+        return _NONE
+    found = _resolve_left(ctx, max(lo, ctx.sentence_start(verbs[-1].start())), verbs[-1].start())
+    if found is None or found.speaker is None:
+        return _NONE
+    found.cue = None
+    return found
+
+
 def _cue_in_sentence(ctx: _Context, lo: int, hi: int, after_lo: int, after_hi: int) -> _Attribution:
     """For a quotation inside a sentence: 'X's claim that he is “…”', 'according to X, “…”'."""
     body = ctx.body
@@ -469,9 +567,12 @@ def _kind_of(ctx: _Context, span: _Span, text: str, lo: int) -> QuoteKind:
     if c in ".!?:;…”’\")]":
         return "direct"
     if c in ",–—-(":
-        return "direct" if first.isupper() or _find_verbs(body, lo, j) else "partial"
-    word = _WORD_END.search(body, ctx.paras[span.first_para][0], j + 1)
-    if word is not None and _VERB_AT.fullmatch(word.group(1)) and first.isupper():
+        if first.isupper():
+            return "direct"
+        words = body[lo:j].replace(",", " ").split()
+        return "direct" if any(w in _VERB_WORDS for w in words) else "partial"
+    word_start = max(body.rfind(" ", 0, j), body.rfind("\n", 0, j)) + 1
+    if first.isupper() and body[word_start:j + 1] in _VERB_WORDS:  # 'she said “We will…”'
         return "direct"
     return "partial"
 
@@ -520,6 +621,8 @@ def extract_quotes(body: str, entities: Sequence[Entity]) -> tuple[Quote, ...]:
         elif lo == ps and span.first_para > 0 and body[: paras[span.first_para - 1][1]].endswith(":"):
             pps, ppe = paras[span.first_para - 1]
             attribution = _cue_before(ctx, max(pps, ctx.sentence_start(ppe - 1)), ppe - 1, colon=True)
+        if not attribution.found and kind == "partial" and before:  # "X's claim that he is “…”, Y said: “"
+            attribution = _cue_in_sentence(ctx, lo, hi, after_lo, after_hi)
         if not attribution.found and span.closed:
             attribution = _cue_after(ctx, after_lo, after_hi)
         if not attribution.found and before:
@@ -528,6 +631,9 @@ def extract_quotes(body: str, entities: Sequence[Entity]) -> tuple[Quote, ...]:
             attribution = _cue_before(ctx, lo, hi, colon=False)
         if not attribution.found and span.closed:
             attribution = _cue_later(ctx, after_lo, after_hi)
+        if not attribution.found and kind == "direct" and not before:
+            floor = prev_close if n > 0 and spans[n - 1].last_para == span.first_para else ps
+            attribution = _cue_previous_sentence(ctx, max(ps, floor), lo)
         if not attribution.found and kind == "direct" and previous is not None:
             prev_span, prev_quote = previous
             gap_ok = span.first_para - prev_span.last_para <= 1 and not any(
@@ -559,22 +665,26 @@ def _indirect_verbs(body: str) -> list[tuple[int, str, int]]:
     found = []
     for m in _THAT.finditer(body):
         that = m.start() - 1
-        before = body[max(0, that - 60):that].translate(_CLAUSE_BREAKS)
-        words = before[before.rfind("\0") + 1:].split()[-6:]
+        if not _INDIRECT_VERB.search(body, max(0, that - 60), that):
+            continue
+        words = body[max(0, that - 60):that].split()[-6:]
         for k in range(len(words) - 1, -1, -1):
             if words[k] in _INDIRECT_VERBS:
                 vstart = that - len(" ".join(words[k:]))
                 found.append((vstart, words[k], m.end()))
                 break
-    for verb in _PRONOUN_CLAUSE_VERBS:  # 'X said he would …': a few literal searches beat one regex pass
-        pos = body.find(verb)
+            if _CLAUSE_BREAK.search(words[k]):
+                break
+    for pronoun in _CLAUSE_PRONOUNS:  # 'X said he would …': find the pronoun, then look at the word before
+        pos = body.find(pronoun)
         while pos >= 0:
-            end = pos + len(verb)
-            if pos == 0 or not (body[pos - 1].isalnum() or body[pos - 1] in "-’'"):
-                m = _PRONOUN_CLAUSE.match(body, end)
-                if m is not None:
-                    found.append((pos, verb, m.end()))
-            pos = body.find(verb, end)
+            end = pos + len(pronoun)
+            if body[end:end + 1].islower():
+                space = body.rfind(" ", max(0, pos - 14), pos)
+                verb = body[space + 1:pos]
+                if verb in _PRONOUN_CLAUSE_VERBS:
+                    found.append((space + 1, verb, pos + 1))
+            pos = body.find(pronoun, end)
     return found
 
 
@@ -586,7 +696,10 @@ def _indirect_quotes(ctx: _Context) -> list[Quote]:
         if ctx.inside_quote(vstart):
             continue
         clause_end = ctx.sentence_end(clause_start)
-        while clause_end > clause_start and body[clause_end - 1] in " .!?…;:\u00a0":
+        stop = _CLAUSE_STOP.search(body, clause_start, clause_end)
+        if stop is not None:  # "…, adding: “…”": the reported clause ends where the next cue begins
+            clause_end = stop.start()
+        while clause_end > clause_start and body[clause_end - 1] in " .!?…;:,\u00a0":
             clause_end -= 1
         clause = body[clause_start:clause_end]
         if any(c in clause for c in "“”\"‘") or clause.count(" ") < 2:

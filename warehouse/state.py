@@ -156,23 +156,28 @@ def record_feed_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequen
 def set_feed_enabled(con: duckdb.DuckDBPyConnection, url_or_id: str, enabled: bool, now: datetime,
                      reason: str | None = None) -> int:
     """Enable (clearing failures and backoff) or disable a feed by URL or feed_id; returns the rows changed."""
+    # no RETURNING: DuckDB 1.5 then trips over the foreign keys that reference feeds
+    found = con.execute("SELECT count(*) FROM feeds WHERE url = ? OR feed_id = ?", [url_or_id, url_or_id]).fetchone()
     if enabled:
-        rows = con.execute(
+        con.execute(
             "UPDATE feeds SET enabled = TRUE, disabled_reason = NULL, disabled_at = NULL, consecutive_failures = 0, "
-            "next_poll_at = NULL WHERE url = ? OR feed_id = ? RETURNING feed_id", [url_or_id, url_or_id]).fetchall()
+            "next_poll_at = NULL WHERE url = ? OR feed_id = ?", [url_or_id, url_or_id])
     else:
-        rows = con.execute(
-            "UPDATE feeds SET enabled = FALSE, disabled_reason = ?, disabled_at = ? WHERE url = ? OR feed_id = ? "
-            "RETURNING feed_id", [reason or "disabled by hand", now, url_or_id, url_or_id]).fetchall()
-    return len(rows)
+        con.execute("UPDATE feeds SET enabled = FALSE, disabled_reason = ?, disabled_at = ? WHERE url = ? OR "
+                    "feed_id = ?", [reason or "disabled by hand", now, url_or_id, url_or_id])
+    return int(found[0]) if found else 0
+
+
+_HEALTH_QUERY = ("SELECT url, name, enabled, consecutive_failures, last_status, last_error, last_polled_at, "
+                 "last_success_at, next_poll_at, poll_interval_s, disabled_reason FROM feeds WHERE {condition} "
+                 "ORDER BY url")
+_HEALTH_FILTERS = {None: "TRUE", "failing": "enabled AND consecutive_failures > 0", "disabled": "NOT enabled"}
 
 
 def select_feed_health(con: duckdb.DuckDBPyConnection, *, only: str | None = None) -> list[FeedHealth]:
     """Every known feed's health; only="failing" (failing now, still enabled) or "disabled" narrows the list."""
-    where = {None: "TRUE", "failing": "enabled AND consecutive_failures > 0", "disabled": "NOT enabled"}[only]
-    rows = con.execute(
-        "SELECT url, name, enabled, consecutive_failures, last_status, last_error, last_polled_at, last_success_at, "
-        "next_poll_at, poll_interval_s, disabled_reason FROM feeds WHERE " + where + " ORDER BY url").fetchall()  # noqa: S608 - fixed clauses
+    condition = _HEALTH_FILTERS[only]
+    rows = con.execute(_HEALTH_QUERY.replace("{condition}", condition)).fetchall()
     return [FeedHealth(url=r[0], name=r[1], enabled=r[2], consecutive_failures=r[3], last_status=r[4],
                        last_error=r[5], last_polled_at=r[6], last_success_at=r[7], next_poll_at=r[8],
                        poll_interval_s=r[9], disabled_reason=r[10]) for r in rows]

@@ -217,3 +217,13 @@ def test_robots_missing_allows_unreachable_disallows(server: FaultServer, reply:
     with make_client() as client:
         verdict = RobotsPolicy().check(client, server.url("/news/1"))
     assert (verdict is None) is allowed
+
+
+def test_every_connection_is_checked_not_only_each_url(server: FaultServer) -> None:
+    # the connection layer re-resolves and refuses on its own, and connects to the address it checked:
+    # a DNS answer that changes between the URL check and the connection (rebinding) cannot slip through
+    with make_client(allow_hosts=(), resolve=(("rebind.example", f"127.0.0.1:{server.port}"),)) as client:
+        for _ in range(2):
+            with pytest.raises(PermanentError, match="rebind.example resolves to non-public address"):
+                client._client.get("http://rebind.example/x")
+    assert server.count("/x") == 0

@@ -174,3 +174,20 @@ def test_digest_rules_become_cron_schedules() -> None:
     assert cron_for_rule(weekly, 900) == ("30 6 * * 5", None)
     assert cron_for_rule(hourly, 900) == ("15 * * * *", None)
     assert cron_for_rule(now, 900) == (None, 900)
+
+
+def test_prefect_yaml_deployments_point_at_real_flows() -> None:
+    import importlib
+
+    import yaml
+    from prefect import Flow
+    from prefect.cli.deploy._models import PrefectYamlModel
+
+    model = PrefectYamlModel.model_validate(yaml.safe_load((PROJECT / "prefect.yaml").read_text(encoding="utf-8")))
+    names = {d.name for d in model.deployments}
+    assert {"newsmon-ingest", "newsmon-maintenance"} <= names
+    for deployment in model.deployments:
+        path, function = (deployment.entrypoint or "").split(":")
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        assert isinstance(getattr(module, function), Flow)
+        assert deployment.concurrency_limit is not None and deployment.concurrency_limit.limit == 1  # type: ignore[union-attr]

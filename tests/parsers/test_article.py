@@ -6,12 +6,12 @@ import json
 import os
 import re
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from parsers.article import extract_article, extract_article_traced
+from parsers.article import TracedPage, extract_article, extract_article_traced
 from parsers.encoding import decode_document
 from parsers.records import ExtractedPage
 
@@ -22,20 +22,26 @@ _URL_LINE = re.compile(rb"<!-- URL: (\S+) -->")
 CASES = sorted(path.stem for path in FIXTURES.glob("*.html"))
 
 
-def _load_case(name: str) -> tuple[ExtractedPage, str]:
+def _trace_case(name: str) -> TracedPage:
     raw = (FIXTURES / f"{name}.html").read_bytes()
     match = _URL_LINE.search(raw)
     assert match, f"{name}.html must declare its URL in a '<!-- URL: ... -->' line"
-    page, method = extract_article_traced(decode_document(raw), match.group(1).decode(), now=NOW)
-    return page, method
+    return extract_article_traced(decode_document(raw), match.group(1).decode(), now=NOW)
 
 
-def _as_json(page: ExtractedPage, method: str) -> dict:
+def _load_case(name: str) -> tuple[ExtractedPage, str]:
+    traced = _trace_case(name)
+    return traced.page, traced.method
+
+
+def _as_json(traced: TracedPage) -> dict:
+    page, method = traced.page, traced.method
     return {
         "title": page.title,
         "authors": list(page.authors),
         "published_at": page.published_at.isoformat() if page.published_at else None,
         "published_at_source": page.published_at_source,
+        "published_on": traced.published_on.isoformat() if traced.published_on else None,
         "language": page.language,
         "outlet": page.outlet,
         "canonical_url": page.canonical_url,
@@ -54,8 +60,7 @@ def test_fixture_set_is_complete() -> None:
 
 @pytest.mark.parametrize("name", CASES)
 def test_golden_article(name: str) -> None:
-    page, method = _load_case(name)
-    got = _as_json(page, method)
+    got = _as_json(_trace_case(name))
     expected_path = FIXTURES / f"{name}.expected.json"
     if REGEN:
         expected_path.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -190,70 +195,70 @@ def test_parsers_stay_pure() -> None:
         assert f"import {module}" not in source and f"from {module}" not in source, imported
 
 
-# ---- the extraction benchmark runner, on a tiny synthetic benchmark (never the shared pages)
-
-_FAKE_SCORER = '''
-import json, sys
-mode, gold, pred = sys.argv[1], sys.argv[2], sys.argv[3]
-peers = sys.argv[5] if len(sys.argv) > 5 else None
-g, p = json.load(open(gold)), json.load(open(pred))
-hits = sum(1 for k in g if p.get(k, {}).get("articleBody"))
-print(f"{mode} n={len(g)} with_body={hits} peers={'yes' if peers else 'no'}")
-print(json.dumps({"keys": sorted(p), "fields": sorted(next(iter(p.values())))}))
-'''
+# ---- dates: the page's own calendar day, and the URL's date against a re-stamped declared date
 
 
-def _write_synthetic_benchmarks(root: Path) -> tuple[Path, Path]:
-    import gzip
-
-    (root / "tools").mkdir(parents=True)
-    (root / "tools" / "score_extraction.py").write_text(_FAKE_SCORER, encoding="utf-8")
-    page = (FIXTURES / "jsonld_with_body.html").read_bytes()
-    body_bench = root / "benchmarks" / "article-extraction"
-    (body_bench / "html").mkdir(parents=True)
-    (body_bench / "peers").mkdir()
-    (body_bench / "html" / "abc.html.gz").write_bytes(gzip.compress(page))
-    (body_bench / "ground-truth.json").write_text(
-        json.dumps({"abc": {"articleBody": "x", "url": "https://news.example.co.uk/a"}}), encoding="utf-8"
-    )
-    fields_bench = root / "benchmarks" / "article-metadata"
-    (fields_bench / "html").mkdir(parents=True)
-    (fields_bench / "html" / "two.html").write_bytes((FIXTURES / "two_authors.html").read_bytes())
-    (fields_bench / "evaldata.json").write_text(
-        json.dumps({"https://example.com/two": {"file": "two.html", "with": [], "without": []}}),
-        encoding="utf-8",
-    )
-    return body_bench, fields_bench
+def test_published_on_is_the_pages_local_date() -> None:
+    traced = _trace_case("local_date_evening")
+    assert traced.page.published_at == datetime(2023, 11, 9, 3, 5, 41, tzinfo=UTC)  # the record stays UTC
+    assert traced.published_on == date(2023, 11, 8)  # 22:05 at -05:00, as the page's readers saw it
+    assert traced.page.published_at_source == "jsonld"
 
 
-def test_bench_runs_on_synthetic_benchmarks(tmp_path: Path) -> None:
-    from flows.bench_extraction import run_extraction_bench
-
-    body_bench, fields_bench = _write_synthetic_benchmarks(tmp_path)
-    out = tmp_path / "pred.json"
-    report = run_extraction_bench(body_bench, out, peers=False)
-    assert "body n=1 with_body=1 peers=no" in report
-    assert "median" in report and "p95" in report
-    predictions = json.loads(out.read_text(encoding="utf-8"))
-    assert set(predictions["abc"]) == {"articleBody", "title", "author", "date"}
-    assert predictions["abc"]["author"] == "Jane Example"
-    assert predictions["abc"]["date"] == "2025-02-13"
-
-    report = run_extraction_bench(fields_bench, tmp_path / "fields.json", peers=False)
-    assert "fields n=1 with_body=1" in report
-    fields = json.loads((tmp_path / "fields.json").read_text(encoding="utf-8"))
-    assert fields["https://example.com/two"]["author"] == "Alice Fictional; Bob Imaginary"
+def test_url_date_wins_over_a_much_later_declared_date() -> None:
+    traced = _trace_case("url_date_wins")
+    assert traced.page.published_at_source == "url"
+    assert traced.page.published_at == datetime(2017, 7, 12, tzinfo=UTC)
+    assert traced.published_on == date(2017, 7, 12)
 
 
-def test_bench_passes_peers_folder(tmp_path: Path) -> None:
-    from flows.bench_extraction import run_extraction_bench
+def test_declared_date_kept_when_the_url_agrees_within_a_day() -> None:
+    head = '<meta property="article:published_time" content="2023-11-08T22:05:41-05:00">'
+    body = "<article>" + "<p>" + "Some words here for the body. " * 30 + "</p></article>"
+    html = f"<html><head>{head}</head><body>{body}</body></html>"
+    traced = extract_article_traced(html, "https://example.com/2023/11/09/story", now=NOW)
+    assert traced.page.published_at_source == "meta"  # the URL's 9 November is the UTC day: no conflict
+    assert traced.published_on == date(2023, 11, 8)
 
-    body_bench, _ = _write_synthetic_benchmarks(tmp_path)
-    assert "peers=yes" in run_extraction_bench(body_bench, tmp_path / "p.json", peers=True)
+
+# ---- body: split bodies, overlays, words inside sentences, calls to action
 
 
-def test_bench_rejects_unknown_folder(tmp_path: Path) -> None:
-    from flows.bench_extraction import run_extraction_bench
+def test_body_split_into_same_class_sections_is_joined() -> None:
+    page, _ = _load_case("split_sections")
+    assert page.body.startswith("When I moved to the valley")
+    assert page.body.endswith("eat their fruit.")
+    assert page.body.count("\n\n") == 6
+    assert "Advertisement" not in page.body and "Share on" not in page.body
 
-    with pytest.raises(FileNotFoundError):
-        run_extraction_bench(tmp_path)
+
+def test_popup_overlay_is_not_the_article() -> None:
+    page, _ = _load_case("popup_overlay")
+    assert page.body.startswith("Participants can expect")
+    assert "officer" not in page.body.lower()
+
+
+def test_calls_to_action_are_trimmed_and_sentences_kept_whole() -> None:
+    page, _ = _load_case("calls_to_action")
+    assert page.body.startswith("PORT EXAMPLE – Repairs to the harbour wall")  # the dateline span stays
+    assert page.body.endswith("end of the summer season.")
+    for pitch in ("Submit your letter", "download the Example Gazette apps", "marketing", "copyrighted"):
+        assert pitch not in page.body, pitch
+
+
+def test_paywall_pitch_is_cut_and_flagged() -> None:
+    page, _ = _load_case("paywall_prompt_tail")
+    assert page.status == "paywalled"
+    assert page.status_reason == "paywall marker: already a subscriber"
+    assert page.body.endswith("long stays in hospital between the visits.")
+    assert "subscri" not in page.body.lower() and "Join now" not in page.body
+
+
+def test_responsive_visibility_classes_are_not_hidden() -> None:
+    short = "<p>" + "A paragraph that a desktop reader sees. " * 6 + "</p>"
+    long = "<p>" + "Words of the article that every reader sees, on any screen. " * 20 + "</p>"
+    html = f"<html><body><article><div class='hidden-xs'>{short}</div>{long}</article></body></html>"
+    page = extract_article(html, now=NOW)
+    assert page.body.startswith("A paragraph that a desktop reader sees.")  # hidden on small screens only
+    hidden = f"<html><body><article><div class='visually-hidden'>{short}</div>{long}</article></body></html>"
+    assert extract_article(hidden, now=NOW).body.startswith("Words of the article")

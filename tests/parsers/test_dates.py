@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from parsers.dates import date_from_url, find_date_in_text, parse_date
+from parsers.dates import date_from_url, find_date_in_text, parse_date, parse_local_date
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -38,6 +38,19 @@ NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 )
 def test_parse_date_formats(value: str, expected: datetime) -> None:
     assert parse_date(value, now=NOW) == expected
+
+
+def test_local_date_keeps_the_stated_offset() -> None:
+    moment = parse_local_date("2023-11-08T22:05:41-05:00", now=NOW)
+    assert moment is not None and moment.utcoffset() == timedelta(hours=-5)
+    assert moment.date() == date(2023, 11, 8)  # the page's calendar day; in UTC it is 9 November
+    assert moment == parse_date("2023-11-08T22:05:41-05:00", now=NOW)  # the same instant
+    assert parse_local_date("Tue, 8 Nov 2023 22:05:00 -0500", now=NOW).date() == date(2023, 11, 8)
+    assert parse_local_date("November 8, 2023 10:05 p.m. ET", now=NOW).date() == date(2023, 11, 8)
+    naive = parse_local_date("2023-11-08 22:05", now=NOW)
+    assert naive is not None and naive.tzinfo is UTC  # no offset stated: taken as UTC
+    assert parse_local_date("2031-01-01T00:00:00+09:00", now=NOW) is None  # still bounded
+    assert parse_local_date("", now=NOW) is None
 
 
 def test_result_is_aware_utc() -> None:

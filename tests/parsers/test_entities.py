@@ -1,4 +1,4 @@
-"""People, organisations and places: gazetteer lookups, name patterns, canonical names, roles and mention counts."""
+"""People, organisations and places: gazetteer lookups, name patterns, canonical names, roles, counts."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def test_seed_article_places_and_organisations() -> None:
 
 def test_roles_written_beside_names() -> None:
     found = by_name(
-        "Shadow Home Secretary Chris Philp visited Dover. Conservative leader Kemi Badenoch stayed in London. "
+        "Shadow Home Secretary Chris Philp visited Dover. "
+        "Conservative leader Kemi Badenoch stayed in London. "
         "It follows the case of Clapham chemical attacker Abdul Ezedi."
     )
     assert found["Chris Philp"].role == "Shadow Home Secretary"
@@ -87,7 +88,8 @@ def test_office_holder_absent_from_text_is_resolved_via_gazetteer() -> None:
 
 
 def test_role_mention_prefers_the_person_given_that_role_in_the_article() -> None:
-    found = by_name("Immigration minister Tobias Wren visited Kent. The minister met staff. The minister left.")
+    found = by_name("Immigration minister Tobias Wren visited Kent. The minister met staff. "
+                    "The minister left.")
     assert found["Tobias Wren"].mentions == 3
 
 
@@ -97,7 +99,8 @@ def test_possessive_names_are_found() -> None:
 
 
 def test_sentence_initial_words_are_not_people() -> None:
-    body = ("Otherwise Labour would win. Meanwhile Home Office figures rose. Despite Tuesday Briefings, nothing "
+    body = ("Otherwise Labour would win. Meanwhile Home Office figures rose. "
+            "Despite Tuesday Briefings, nothing "
             "changed. Asked about Britain, ministers were silent. Small Boats Week began.")
     assert people(body) == set()
 
@@ -164,7 +167,8 @@ def test_locate_mentions_gives_offsets_into_the_body() -> None:
 
 
 def test_middle_initials_and_titles_before_names() -> None:
-    found = by_name("NASA Administrator Jim Tallow spoke, said Mary E. Hollowell, a Syracuse University economist.")
+    found = by_name("NASA Administrator Jim Tallow spoke, said Mary E. Hollowell, "
+                    "a Syracuse University economist.")
     assert found["Jim Tallow"].role == "NASA Administrator"
     assert found["Mary E. Hollowell"].role == "Syracuse University economist"
     assert "Administrator Jim Tallow" not in found

@@ -1,4 +1,4 @@
-"""Quotation finding and speaker attribution: the reference article's golden file and a table of constructions."""
+"""Quotation finding and speaker attribution: the reference article's golden file and a construction table."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ ANY: Any = object()
 
 
 def quote_dict(quote: Quote) -> dict[str, Any]:
-    return {"kind": quote.kind, "speaker": quote.speaker, "speaker_role": quote.speaker_role, "cue": quote.cue,
+    return {"kind": quote.kind, "speaker": quote.speaker, "speaker_role": quote.speaker_role,
+            "cue": quote.cue,
             "text": quote.text}
 
 
@@ -52,8 +53,9 @@ def test_seed_article_matches_hand_written_golden_file() -> None:
     got = {"quotes": [quote_dict(q) for q in quotes], "entities": [entity_dict(e) for e in entities]}
     if REGEN:
         old = json.loads(expected_path.read_text(encoding="utf-8"))
-        expected_path.write_text(json.dumps({"description": old.get("description", ""), **got}, ensure_ascii=False,
-                                            indent=2) + "\n", encoding="utf-8")
+        regenerated = {"description": old.get("description", ""), **got}
+        text = json.dumps(regenerated, ensure_ascii=False, indent=2) + "\n"
+        expected_path.write_text(text, encoding="utf-8")
         pytest.skip("NEWSMON_REGEN=1: rewrote seed.expected.json; review the diff")
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     assert got["quotes"] == expected["quotes"]
@@ -143,7 +145,8 @@ CASES: list[tuple[str, str, list[Q]]] = [
      "Sir Roland Pike chaired the inquiry.\nSir Roland said: “The evidence was clear.”",
      [Q("direct", "Roland Pike", "The evidence was clear.", "said")]),
     ("role-introduced-in-article",
-     "Shadow Health Secretary Harriet Quill visited the site.\nThe shadow health secretary added: “It is a scandal.”",
+     "Shadow Health Secretary Harriet Quill visited the site.\n"
+     "The shadow health secretary added: “It is a scandal.”",
      [Q("direct", "Harriet Quill", "It is a scandal.", "added", "the shadow health secretary")]),
     ("generic-role-head",
      "Immigration minister Tobias Wren defended the policy.\nThe minister said: “We are on track.”",
@@ -158,7 +161,8 @@ CASES: list[tuple[str, str, list[Q]]] = [
      "Mr Declan Hollis spoke to reporters. “It is not fair,” he said.",
      [Q("direct", "Declan Hollis", "It is not fair", "said", None)]),
     ("pronoun-she-skips-male",
-     "Selina Hart met Owen Marsh on Monday. Mr Marsh left early. Ms Hart stayed.\n“It was productive,” she said.",
+     "Selina Hart met Owen Marsh on Monday. Mr Marsh left early. Ms Hart stayed.\n"
+     "“It was productive,” she said.",
      [Q("direct", "Selina Hart", "It was productive", "said")]),
     ("pronoun-he-skips-female",
      "Owen Marsh spoke after Selina Hart. “I disagree with her,” he said.",
@@ -206,7 +210,8 @@ CASES: list[tuple[str, str, list[Q]]] = [
      [Q("direct", "Rosie Tamberlane", "The ministers’ excuses are wearing thin.", "said")]),
     ("split-quote",
      "“We tried,” Selina Hart said, “but nobody listened.”",
-     [Q("direct", "Selina Hart", "We tried", "said"), Q("direct", "Selina Hart", "but nobody listened.", "said")]),
+     [Q("direct", "Selina Hart", "We tried", "said"),
+      Q("direct", "Selina Hart", "but nobody listened.", "said")]),
     ("closed-then-continued-paragraph",
      "Graham Pettit said: “The first step is done.”\n“The second will be harder.”",
      [Q("direct", "Graham Pettit", "The first step is done.", "said"),
@@ -217,7 +222,8 @@ CASES: list[tuple[str, str, list[Q]]] = [
       Q("direct", "Owen Marsh", "It is absurd!", "added")]),
     ("two-speakers-alternating",
      "Harriet Quill said: “The plan works.”\nTobias Wren replied: “It does not.”",
-     [Q("direct", "Harriet Quill", "The plan works.", "said"), Q("direct", "Tobias Wren", "It does not.", "replied")]),
+     [Q("direct", "Harriet Quill", "The plan works.", "said"),
+      Q("direct", "Tobias Wren", "It does not.", "replied")]),
     ("dash-parenthetical-subject",
      "Amara Ellison – speaking in Leeds on Friday – said: “Enough is enough.”",
      [Q("direct", "Amara Ellison", "Enough is enough.", "said")]),
@@ -269,6 +275,41 @@ CASES: list[tuple[str, str, list[Q]]] = [
     ("place-after-preposition-is-not-a-speaker",
      "Authorities in Calais announced that the camp would be cleared within days.",
      []),
+    ("conjunction-takes-the-sentence-subject",
+     "Mrs Harriet Quill conceded that costs had risen, but said: “We will not retreat.”",
+     [Q("indirect", "Harriet Quill", "costs had risen", "conceded"),
+      Q("direct", "Harriet Quill", "We will not retreat.", "said")]),
+    ("participle-before-colon",
+     "Owen Marsh said he would act within days, adding: “Enough is enough.”",
+     [Q("indirect", "Owen Marsh", "he would act within days", "said"),
+      Q("direct", "Owen Marsh", "Enough is enough.", "adding")]),
+    ("colon-after-a-clause-about-the-subject",
+     "Councillor Declan Hollis has rejected the plan, pointing instead to the old scheme run by Tobias Wren: "
+     "“It worked, and it was cheaper.”",
+     [Q("direct", "Declan Hollis", "It worked, and it was cheaper.", None)]),
+    ("possessive-role-claim-then-next-speaker",
+     "Council leader Selina Hart spoke first.\n"
+     "Responding to the council leader’s claim that she is “listening”, Owen Marsh said: “She is not.”",
+     [Q("partial", "Selina Hart", "listening", "claim", "the council leader"),
+      Q("direct", "Owen Marsh", "She is not.", "said")]),
+    ("speaker-of-the-previous-sentence",
+     "Paula Venn said the rise was needed. “Nobody wants higher bills.”",
+     [Q("direct", "Paula Venn", "Nobody wants higher bills.", None)]),
+    ("possessive-role-then-name-in-commas",
+     "Its leader, Councillor Paul Hadley, said: “Families are stretched.”",
+     [Q("direct", "Paul Hadley", "Families are stretched.", "said")]),
+    ("name-of-organisation-then-aside",
+     "Dr Hugh Lennard of the Migration Evidence Unit, an independent group, said: "
+     "“The backlog is growing.”",
+     [Q("direct", "Hugh Lennard", "The backlog is growing.", "said")]),
+    ("said-role-then-name",
+     "“These are people who came in good faith,” said its regional organiser, Kelvin Amadou.",
+     [Q("direct", "Kelvin Amadou", "These are people who came in good faith", "said")]),
+    ("pronoun-after-has-now-said",
+     "Council leader Janet Orme has now said she backs the plan.\n\n"
+     "In an interview, she said: “It is right.”",
+     [Q("indirect", "Janet Orme", "she backs the plan", "said"),
+      Q("direct", "Janet Orme", "It is right.", "said")]),
     ("honorific-only-unintroduced",
      "“It was chaos,” Mr Brannigan said.",
      [Q("direct", "Mr Brannigan", "It was chaos", "said")]),
@@ -310,3 +351,19 @@ def test_apostrophes_are_not_quotes_in_double_quoted_text() -> None:
     body = "Labour’s plan isn’t new. “It's the same old story,” said Owen Marsh."
     _, quotes = analyse(body)
     assert [q.text for q in quotes] == ["It's the same old story"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("“Unfinished quote at the end", [("direct", None, "Unfinished quote at the end")]),
+        ('Stray ” mark and a 12" screen.', []),
+        ("He said “this never closes and goes on", []),
+        ("Owen Marsh said: “First part.\n\nNarrative follows.", [("direct", "Owen Marsh", "First part.")]),
+    ],
+    ids=["unterminated-at-end", "stray-marks", "unterminated-mid-sentence", "unterminated-before-narrative"],
+)
+def test_unbalanced_marks(body: str, expected: list[tuple[str, str | None, str]]) -> None:
+    _, quotes = analyse(body)
+    assert [(q.kind, q.speaker, q.text) for q in quotes] == expected
+    check_offsets(body, quotes)

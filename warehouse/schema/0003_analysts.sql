@@ -1,7 +1,8 @@
 -- 0003: what analysts need beyond the core tables: a speakers directory (role class and party of everyone quoted),
--- the editable rules that classify role texts, the full-text index's state, and comments on the bookkeeping table.
--- speakers and speaker_roles are derived tables: refreshed after each ingest (warehouse/queries/refresh_speakers.sql)
--- from quotes and entities, except rows marked curated, whose role_class and party are kept as set by hand.
+-- the editable rules that classify role texts, article_facts (the time and cluster fields every trend groups by),
+-- the full-text index's state, and comments on the bookkeeping table.
+-- speakers, speaker_roles and article_facts are derived tables, refreshed after each ingest by warehouse.fts
+-- (warehouse/queries/refresh_*.sql); speakers rows marked curated keep the role_class and party set by hand.
 -- No FOREIGN KEY to articles here either (see 0001): speakers are keyed by name, rules by their own ids.
 
 COMMENT ON TABLE _migrations IS 'Schema migrations applied to this file (warehouse/schema/NNNN_name.sql), one row each.';
@@ -87,6 +88,38 @@ COMMENT ON COLUMN speakers.first_quoted IS 'Earliest publication time (or first-
 COMMENT ON COLUMN speakers.last_quoted IS 'Latest publication time (or first-seen time) of an article quoting them (UTC).';
 COMMENT ON COLUMN speakers.curated IS 'TRUE when role_class and party were set by hand: the refresh then keeps them and updates only the counts.';
 COMMENT ON COLUMN speakers.refreshed_at IS 'When the derived columns were last recomputed (UTC).';
+
+CREATE TABLE article_facts (
+    article_id    VARCHAR PRIMARY KEY,
+    cluster_key   VARCHAR NOT NULL,
+    story_key     VARCHAR NOT NULL,
+    title         VARCHAR,
+    outlet        VARCHAR,
+    canonical_url VARCHAR NOT NULL,
+    published     TIMESTAMPTZ NOT NULL,
+    day           DATE NOT NULL,
+    week          DATE NOT NULL,
+    month         DATE NOT NULL,
+    first_seen    TIMESTAMPTZ NOT NULL,
+    relevance     DOUBLE NOT NULL,
+    status        VARCHAR NOT NULL,
+    counted       BOOLEAN NOT NULL
+);
+COMMENT ON TABLE article_facts IS 'Every stored article with the fields trend questions group by: its cluster key, London day, week and month, and whether trend views count it. Derived from articles after each ingest, in time order.';
+COMMENT ON COLUMN article_facts.article_id IS 'The article.';
+COMMENT ON COLUMN article_facts.cluster_key IS 'The same key for an article and its copies: count DISTINCT cluster_key to count articles, not copies.';
+COMMENT ON COLUMN article_facts.story_key IS 'The same key for all articles about one story (articles.story_id when stories are built, else cluster_key).';
+COMMENT ON COLUMN article_facts.title IS 'Headline.';
+COMMENT ON COLUMN article_facts.outlet IS 'Publishing outlet.';
+COMMENT ON COLUMN article_facts.canonical_url IS 'Identity URL of the article.';
+COMMENT ON COLUMN article_facts.published IS 'Publication time, or first-seen time when the page gave no trustworthy date (UTC).';
+COMMENT ON COLUMN article_facts.day IS 'Calendar day of published in London.';
+COMMENT ON COLUMN article_facts.week IS 'Monday of the week of day.';
+COMMENT ON COLUMN article_facts.month IS 'First day of the month of day.';
+COMMENT ON COLUMN article_facts.first_seen IS 'When newsmon first stored the article (UTC).';
+COMMENT ON COLUMN article_facts.relevance IS 'Immigration relevance 0..1.';
+COMMENT ON COLUMN article_facts.status IS 'full, teaser, paywalled, blocked or empty.';
+COMMENT ON COLUMN article_facts.counted IS 'TRUE when trend views count it: relevance at or above relevance_threshold() and status full.';
 
 CREATE TABLE search_index_state (
     index_name   VARCHAR PRIMARY KEY,

@@ -4,49 +4,11 @@
 -- threshold and articles whose text is not complete (status other than 'full'); article_facts keeps everything.
 -- Days are calendar days in London (Europe/London), from the publication time, or the time newsmon first saw the
 -- article when the page gave no trustworthy date.
+-- article_facts is a table (migration 0003), refreshed after each ingest (warehouse/queries/refresh_article_facts.sql):
+-- computing London days and cluster keys once, in time order, keeps every trend query fast at a million articles.
 
 CREATE OR REPLACE MACRO relevance_threshold() AS 0.3;
 COMMENT ON MACRO relevance_threshold IS 'Immigration relevance below which trend views leave an article out (newsmon.toml relevance_threshold, default 0.3).';
-
--- cluster_key is articles.cluster_id (near-duplicate clusters, migration 0002) when that column exists, else the
--- exact-text group; story_key likewise articles.story_id, else cluster_key. The UNION ALL BY NAME adds NULL columns
--- only when articles lacks them, so this file works before and after 0002.
-CREATE OR REPLACE VIEW article_facts AS
-WITH a AS (
-    FROM articles
-    UNION ALL BY NAME
-    SELECT NULL::VARCHAR AS cluster_id, NULL::VARCHAR AS story_id WHERE false
-)
-SELECT a.article_id,
-       coalesce(CAST(a.cluster_id AS VARCHAR), a.same_text_as, a.article_id) AS cluster_key,
-       coalesce(CAST(a.story_id AS VARCHAR), CAST(a.cluster_id AS VARCHAR), a.same_text_as, a.article_id) AS story_key,
-       a.title,
-       a.outlet,
-       a.canonical_url,
-       coalesce(a.published_at, a.first_seen) AS published,
-       timezone('Europe/London', coalesce(a.published_at, a.first_seen))::DATE AS day,
-       date_trunc('week', timezone('Europe/London', coalesce(a.published_at, a.first_seen)))::DATE AS week,
-       date_trunc('month', timezone('Europe/London', coalesce(a.published_at, a.first_seen)))::DATE AS month,
-       a.first_seen,
-       a.relevance,
-       a.status,
-       a.relevance >= relevance_threshold() AND a.status = 'full' AS counted
-FROM a;
-COMMENT ON VIEW article_facts IS 'Every stored article with the fields trend questions group by: its cluster key, London day, week and month, and whether trend views count it.';
-COMMENT ON COLUMN article_facts.article_id IS 'The article.';
-COMMENT ON COLUMN article_facts.cluster_key IS 'The same key for an article and its copies: count DISTINCT cluster_key to count articles, not copies.';
-COMMENT ON COLUMN article_facts.story_key IS 'The same key for all articles about one story (articles.story_id when stories are built, else cluster_key).';
-COMMENT ON COLUMN article_facts.title IS 'Headline.';
-COMMENT ON COLUMN article_facts.outlet IS 'Publishing outlet.';
-COMMENT ON COLUMN article_facts.canonical_url IS 'Identity URL of the article.';
-COMMENT ON COLUMN article_facts.published IS 'Publication time, or first-seen time when the page gave no trustworthy date (UTC).';
-COMMENT ON COLUMN article_facts.day IS 'Calendar day of published in London.';
-COMMENT ON COLUMN article_facts.week IS 'Monday of the week of day.';
-COMMENT ON COLUMN article_facts.month IS 'First day of the month of day.';
-COMMENT ON COLUMN article_facts.first_seen IS 'When newsmon first stored the article (UTC).';
-COMMENT ON COLUMN article_facts.relevance IS 'Immigration relevance 0..1.';
-COMMENT ON COLUMN article_facts.status IS 'full, teaser, paywalled, blocked or empty.';
-COMMENT ON COLUMN article_facts.counted IS 'TRUE when trend views count it: relevance at or above relevance_threshold() and status full.';
 
 CREATE OR REPLACE VIEW trend_articles AS
 SELECT * EXCLUDE (counted) FROM article_facts WHERE counted;
