@@ -1,6 +1,6 @@
-"""Benchmark the dedup index at scale: generate N synthetic articles (with syndicated copies), then time checks.
+"""Benchmark the dedup index at scale: generate N synthetic articles (some syndicated copies), time checks.
 
-The corpus is invented text: a Zipf vocabulary of lower-case words, capitalised names, places and figures drawn
+The corpus is invented text: a Zipf vocabulary of lower-case words, capitalised names and figures drawn
 from pools, 20% of articles being edited copies of an earlier one. Every stored article goes through the real
 fingerprint code (parsers.dedup) and the real index (warehouse.dedup); only the bulk write skips the per-batch
 assignment, so building 1M articles takes minutes, not hours. The timed part runs in a fresh process, so its
@@ -29,13 +29,77 @@ COPY_SHARE = 0.2
 _BASE = datetime(2023, 1, 2, tzinfo=UTC)
 _SPAN_DAYS = 1095
 _CHUNK = 5_000
-_WORDS = [f"{a}{b}" for a in ("ba", "ko", "mi", "te", "ru", "sa", "lo", "pe", "di", "nu", "ga", "vo") for b in (
-    "rn", "st", "l", "m", "nd", "x", "th", "ck", "p", "ss", "ng", "v", "ft", "rd", "lk", "mb", "sh", "ch", "z", "n")]
+_WORDS = [
+    f"{a}{b}"
+    for a in ("ba", "ko", "mi", "te", "ru", "sa", "lo", "pe", "di", "nu", "ga", "vo")
+    for b in (
+        "rn",
+        "st",
+        "l",
+        "m",
+        "nd",
+        "x",
+        "th",
+        "ck",
+        "p",
+        "ss",
+        "ng",
+        "v",
+        "ft",
+        "rd",
+        "lk",
+        "mb",
+        "sh",
+        "ch",
+        "z",
+        "n",
+    )
+]
 _CUM_WEIGHTS = list(accumulate(1 / (i + 1) for i in range(len(_WORDS))))
-_FIRST = ["Alice", "Boris", "Chidi", "Dana", "Emre", "Fiona", "Goran", "Hana", "Ivo", "Jana", "Kofi", "Lena", "Milo",
-          "Nia", "Oren", "Pia", "Quinn", "Rosa", "Sven", "Tara"]
-_LAST = ["Abbot", "Bexley", "Carrow", "Dunmore", "Elwood", "Farrant", "Gilmore", "Harrow", "Ingram", "Jessop",
-         "Kettle", "Lowry", "Marden", "Norcott", "Osgood", "Pryor", "Quarles", "Rendell", "Stroud", "Tilney"]
+_FIRST = [
+    "Alice",
+    "Boris",
+    "Chidi",
+    "Dana",
+    "Emre",
+    "Fiona",
+    "Goran",
+    "Hana",
+    "Ivo",
+    "Jana",
+    "Kofi",
+    "Lena",
+    "Milo",
+    "Nia",
+    "Oren",
+    "Pia",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tara",
+]
+_LAST = [
+    "Abbot",
+    "Bexley",
+    "Carrow",
+    "Dunmore",
+    "Elwood",
+    "Farrant",
+    "Gilmore",
+    "Harrow",
+    "Ingram",
+    "Jessop",
+    "Kettle",
+    "Lowry",
+    "Marden",
+    "Norcott",
+    "Osgood",
+    "Pryor",
+    "Quarles",
+    "Rendell",
+    "Stroud",
+    "Tilney",
+]
 
 
 def _paragraphs(i: int) -> list[str]:
@@ -71,7 +135,7 @@ def _source_of_is_original(j: int) -> bool:
 
 
 def synthetic_body(i: int) -> tuple[str, int | None]:
-    """Body of article i, and the original it is an edited copy of (a paragraph cut, a line added, words changed)."""
+    """Body of article i, and the original it is an edited copy of."""
     source = _source_of(i)
     if source is None:
         return "\n\n".join(_paragraphs(i)), None
@@ -96,10 +160,22 @@ def synthetic_article(i: int) -> tuple[Any, int | None, datetime]:
     body, source = synthetic_body(i)
     seen = _BASE + timedelta(days=_SPAN_DAYS * i / max(1, _TOTAL), minutes=i % 60)
     url = f"http://outlet{i % 40}.example/news/{i}"
-    article = Article(url=url, canonical_url=url, title=f"Story {source if source is not None else i}",
-                      authors=(), published_at=seen, published_at_source="feed", language="en",
-                      outlet=f"Outlet {i % 40}", status="full", status_reason=None, body=body,
-                      body_hash=hash_text(body), relevance=0.8, relevance_evidence=())
+    article = Article(
+        url=url,
+        canonical_url=url,
+        title=f"Story {source if source is not None else i}",
+        authors=(),
+        published_at=seen,
+        published_at_source="feed",
+        language="en",
+        outlet=f"Outlet {i % 40}",
+        status="full",
+        status_reason=None,
+        body=body,
+        body_hash=hash_text(body),
+        relevance=0.8,
+        relevance_evidence=(),
+    )
     return article, source, seen
 
 
@@ -112,30 +188,75 @@ def _init_worker(total: int) -> None:
 
 
 def _build_chunk(bounds: tuple[int, int]) -> dict[str, list[Any]]:
-    """Articles [start, stop): article rows and their fingerprints, computed with the real parsers.dedup code."""
+    """Articles [start, stop): rows and fingerprints, computed with the real parsers.dedup code."""
     from parsers.dedup import compute_signature, fingerprint_story, story_day
     from parsers.urls import derive_article_id
 
-    out: dict[str, list[Any]] = {k: [] for k in (
-        "article_id", "canonical_url", "url", "title", "authors", "published_at", "published_at_source", "outlet",
-        "status", "body", "body_hash", "relevance", "relevance_evidence", "first_seen", "last_seen", "revision",
-        "cluster_id", "story_id", "similarity", "copy_of", "minhash", "shingles", "story_features", "story_day",
-        "is_copy")}
+    out: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "article_id",
+            "canonical_url",
+            "url",
+            "title",
+            "authors",
+            "published_at",
+            "published_at_source",
+            "outlet",
+            "status",
+            "body",
+            "body_hash",
+            "relevance",
+            "relevance_evidence",
+            "first_seen",
+            "last_seen",
+            "revision",
+            "cluster_id",
+            "story_id",
+            "similarity",
+            "copy_of",
+            "minhash",
+            "shingles",
+            "story_features",
+            "story_day",
+            "is_copy",
+        )
+    }
     for i in range(*bounds):
         article, source, seen = synthetic_article(i)
         article_id = derive_article_id(article.canonical_url)
         signature = compute_signature(article.body)
-        cluster = derive_article_id(f"http://outlet{source % 40}.example/news/{source}") if source is not None \
+        cluster = (
+            derive_article_id(f"http://outlet{source % 40}.example/news/{source}")
+            if source is not None
             else article_id
+        )
         row = {
-            "article_id": article_id, "canonical_url": article.canonical_url, "url": article.url,
-            "title": article.title, "authors": [], "published_at": seen, "published_at_source": "feed",
-            "outlet": article.outlet, "status": "full", "body": article.body, "body_hash": article.body_hash,
-            "relevance": 0.8, "relevance_evidence": [], "first_seen": seen, "last_seen": seen, "revision": 1,
-            "cluster_id": cluster, "story_id": cluster, "similarity": 1.0 if source is None else None,
-            "copy_of": None if source is None else cluster, "minhash": signature.to_bytes(),
-            "shingles": signature.shingles, "story_features": sorted(fingerprint_story(article).features),
-            "story_day": story_day(article, seen), "is_copy": source is not None,
+            "article_id": article_id,
+            "canonical_url": article.canonical_url,
+            "url": article.url,
+            "title": article.title,
+            "authors": [],
+            "published_at": seen,
+            "published_at_source": "feed",
+            "outlet": article.outlet,
+            "status": "full",
+            "body": article.body,
+            "body_hash": article.body_hash,
+            "relevance": 0.8,
+            "relevance_evidence": [],
+            "first_seen": seen,
+            "last_seen": seen,
+            "revision": 1,
+            "cluster_id": cluster,
+            "story_id": cluster,
+            "similarity": 1.0 if source is None else None,
+            "copy_of": None if source is None else cluster,
+            "minhash": signature.to_bytes(),
+            "shingles": signature.shingles,
+            "story_features": sorted(fingerprint_story(article).features),
+            "story_day": story_day(article, seen),
+            "is_copy": source is not None,
         }
         for key, value in row.items():
             out[key].append(value)
@@ -144,6 +265,8 @@ def _build_chunk(bounds: tuple[int, int]) -> dict[str, list[Any]]:
 
 def build_corpus(db: Path, articles: int, workers: int) -> float:
     """Create the warehouse and its index with `articles` synthetic articles; returns the seconds taken."""
+    import pyarrow as pa
+
     from warehouse.db import connect, ensure_schema, transaction
     from warehouse.dedup import open_index
     from warehouse.load import insert_columns
@@ -153,27 +276,64 @@ def build_corpus(db: Path, articles: int, workers: int) -> float:
     ensure_schema(db)
     with connect(db) as con:
         start_run(con, "bench", "bench", datetime.now(UTC))
-    article_cols = ("article_id", "canonical_url", "url", "title", "authors", "published_at", "published_at_source",
-                    "outlet", "status", "body", "body_hash", "relevance", "relevance_evidence", "first_seen",
-                    "last_seen", "revision", "cluster_id", "story_id", "similarity", "copy_of")
+    article_cols = (
+        "article_id",
+        "canonical_url",
+        "url",
+        "title",
+        "authors",
+        "published_at",
+        "published_at_source",
+        "outlet",
+        "status",
+        "body",
+        "body_hash",
+        "relevance",
+        "relevance_evidence",
+        "first_seen",
+        "last_seen",
+        "revision",
+        "cluster_id",
+        "story_id",
+        "similarity",
+        "copy_of",
+    )
     bounds = [(s, min(articles, s + _CHUNK)) for s in range(0, articles, _CHUNK)]
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(articles,)) as pool, connect(db) as con:
+    with (
+        ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(articles,)) as pool,
+        connect(db) as con,
+    ):
         for n, chunk in enumerate(pool.map(_build_chunk, bounds)):
             with transaction(con):
                 insert_columns(con, "articles", {k: chunk[k] for k in article_cols})
-                con.execute(
-                    "INSERT INTO dedup_signatures (article_id, scheme, minhash, shingles, story_features, story_day, "
-                    "is_copy, computed_at) SELECT unnest(?), ?, unnest(?), unnest(?), unnest(?), unnest(?), "
-                    "unnest(?), ?",
-                    [chunk["article_id"], _scheme(), chunk["minhash"], chunk["shingles"], chunk["story_features"],
-                     chunk["story_day"], chunk["is_copy"], datetime.now(UTC)])
+                insert_columns(
+                    con,
+                    "dedup_signatures",
+                    {
+                        "article_id": chunk["article_id"],
+                        "scheme": [_scheme()] * len(chunk["article_id"]),
+                        "minhash": pa.array(chunk["minhash"], pa.binary()),
+                        "shingles": chunk["shingles"],
+                        "story_features": pa.array(chunk["story_features"], pa.list_(pa.string())),
+                        "story_day": chunk["story_day"],
+                        "is_copy": chunk["is_copy"],
+                        "computed_at": [datetime.now(UTC)] * len(chunk["article_id"]),
+                    },
+                )
             if n % 10 == 0:
-                print(f"  built {bounds[n][1]:,} articles ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+                print(
+                    f"  built {bounds[n][1]:,} articles ({time.perf_counter() - started:.0f} s)",
+                    file=sys.stderr,
+                )
         with transaction(con):
-            con.execute("INSERT INTO dedup_clusters SELECT article_id, article_id, first_seen, NULL, NULL "
-                        "FROM articles WHERE copy_of IS NULL ON CONFLICT DO NOTHING")
-            con.execute("INSERT INTO dedup_stories SELECT article_id, article_id, first_seen, NULL, NULL "
-                        "FROM articles WHERE copy_of IS NULL ON CONFLICT DO NOTHING")
+            con.execute(
+                "INSERT INTO dedup_clusters SELECT article_id, article_id, first_seen, NULL, NULL "
+                "FROM articles WHERE copy_of IS NULL ON CONFLICT DO NOTHING"
+            )
+            con.execute(
+                "INSERT INTO dedup_stories SELECT article_id, article_id, first_seen, NULL, NULL "
+                "FROM articles WHERE copy_of IS NULL ON CONFLICT DO NOTHING"
+            )
         con.execute("CHECKPOINT")
         print("  indexing ...", file=sys.stderr)
         open_index(con).close()
@@ -202,7 +362,12 @@ def measure(db: Path, articles: int, queries: int) -> dict[str, Any]:
     _init_worker(articles)
     rng = random.Random(99)
     copies = [rng.randrange(articles) for _ in range(queries // 2)]
-    timings: dict[str, list[float]] = {"check_unique": [], "check_copy": [], "signature": [], "fingerprint": []}
+    timings: dict[str, list[float]] = {
+        "check_unique": [],
+        "check_copy": [],
+        "signature": [],
+        "fingerprint": [],
+    }
     found = 0
     with connect(db) as con:
         index = open_index(con)
@@ -237,20 +402,30 @@ def measure(db: Path, articles: int, queries: int) -> dict[str, Any]:
                 article, _, seen = synthetic_article(i)
                 url = f"http://load.example/{b}/{k}"
                 article = _edited(article, b * 20 + k, url=url)
-                pages.append(PageResult(article=article, fetched_url=url, feed_id=None, entry_sig=None,
-                                        fetched_at=seen))
+                pages.append(
+                    PageResult(
+                        article=article, fetched_url=url, feed_id=None, entry_sig=None, fetched_at=seen
+                    )
+                )
             t = time.perf_counter()
             with transaction(con):
                 upsert_articles(con, pages, "bench")
             if b:
                 batch_ms.append((time.perf_counter() - t) * 1000)
-    result: dict[str, Any] = {k: {"median_ms": round(statistics.median(v), 3), "p95_ms": round(_percentile(v, .95), 3)}
-                              for k, v in timings.items()}
+    result: dict[str, Any] = {
+        k: {"median_ms": round(statistics.median(v), 3), "p95_ms": round(_percentile(v, 0.95), 3)}
+        for k, v in timings.items()
+    }
     checks = timings["check_unique"] + timings["check_copy"]
-    result["check_all"] = {"median_ms": round(statistics.median(checks), 3), "p95_ms": round(_percentile(checks, .95), 3)}
+    result["check_all"] = {
+        "median_ms": round(statistics.median(checks), 3),
+        "p95_ms": round(_percentile(checks, 0.95), 3),
+    }
     result["copies_found"] = f"{found}/{len(timings['check_copy'])}"
-    result["load_batch_of_20"] = {"median_ms": round(statistics.median(batch_ms), 1),
-                                  "per_article_ms": round(statistics.median(batch_ms) / 20, 2)}
+    result["load_batch_of_20"] = {
+        "median_ms": round(statistics.median(batch_ms), 1),
+        "per_article_ms": round(statistics.median(batch_ms) / 20, 2),
+    }
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
 
@@ -266,8 +441,10 @@ def _edited(article: Any, q: int, url: str | None = None) -> Any:
     return replace(article, url=url, canonical_url=url, body=body, body_hash=hash_text(body))
 
 
-def run_dedup_bench(articles: int, db: Path | None = None, queries: int = 2000, workers: int | None = None) -> str:
-    """Build (or reuse) a warehouse of `articles` synthetic articles, time checks in a fresh process, report."""
+def run_dedup_bench(
+    articles: int, db: Path | None = None, queries: int = 2000, workers: int | None = None
+) -> str:
+    """Build (or reuse) a warehouse of synthetic articles, time checks in a fresh process, report."""
     workdir = None
     if db is None:
         workdir = Path(tempfile.mkdtemp(prefix="newsmon-bench-dedup-"))
@@ -276,10 +453,17 @@ def run_dedup_bench(articles: int, db: Path | None = None, queries: int = 2000, 
         built = None
         if not db.exists():
             built = build_corpus(db, articles, workers or os.cpu_count() or 1)
-        code = ("import json, sys; from pathlib import Path; from flows.bench_dedup import measure; "
-                f"print(json.dumps(measure(Path({str(db)!r}), {articles}, {queries})))")
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
-                              cwd=Path(__file__).resolve().parent.parent)
+        code = (
+            "import json, sys; from pathlib import Path; from flows.bench_dedup import measure; "
+            f"print(json.dumps(measure(Path({str(db)!r}), {articles}, {queries})))"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"bench dedup: measuring failed: {proc.stderr.strip().splitlines()[-1:]}")
         figures = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -292,21 +476,31 @@ def run_dedup_bench(articles: int, db: Path | None = None, queries: int = 2000, 
 def render_report(articles: int, queries: int, figures: dict[str, Any], built: float | None, db: Path) -> str:
     """The bench's figures as a few lines of text."""
     index = Path(f"{db}.dedup.sqlite")
-    lines = [f"newsmon bench dedup: {articles:,} stored articles ({COPY_SHARE:.0%} syndicated copies), "
-             f"{queries:,} checks (half are copies)"]
+    lines = [
+        f"newsmon bench dedup: {articles:,} stored articles ({COPY_SHARE:.0%} syndicated copies), "
+        f"{queries:,} checks (half are copies)"
+    ]
     if built is not None:
         lines.append(f"  corpus built in {built:.0f} s")
     if db.exists():
-        lines.append(f"  warehouse {db.stat().st_size / 1e6:,.0f} MB; index beside it "
-                     f"{index.stat().st_size / 1e6 if index.exists() else 0:,.0f} MB")
-    for key, label in (("check_all", "check a new article (lookup + decision)"),
-                       ("check_unique", "  of which: no copy found"), ("check_copy", "  of which: copy found"),
-                       ("signature", "MinHash signature"), ("fingerprint", "story fingerprint")):
+        lines.append(
+            f"  warehouse {db.stat().st_size / 1e6:,.0f} MB; index beside it "
+            f"{index.stat().st_size / 1e6 if index.exists() else 0:,.0f} MB"
+        )
+    for key, label in (
+        ("check_all", "check a new article (lookup + decision)"),
+        ("check_unique", "  of which: no copy found"),
+        ("check_copy", "  of which: copy found"),
+        ("signature", "MinHash signature"),
+        ("fingerprint", "story fingerprint"),
+    ):
         v = figures[key]
         lines.append(f"  {label:<42} median {v['median_ms']:.3f} ms   p95 {v['p95_ms']:.3f} ms")
     lines.append(f"  copies found by the check: {figures['copies_found']}")
     lb = figures["load_batch_of_20"]
-    lines.append(f"  upsert_articles batch of 20 (insert + dedup): median {lb['median_ms']:.1f} ms "
-                 f"({lb['per_article_ms']:.2f} ms an article)")
+    lines.append(
+        f"  upsert_articles batch of 20 (insert + dedup): median {lb['median_ms']:.1f} ms "
+        f"({lb['per_article_ms']:.2f} ms an article)"
+    )
     lines.append(f"  peak RSS of the checking process: {figures['peak_rss_mb']:.0f} MB")
     return "\n".join(lines)

@@ -114,12 +114,13 @@ def _generation_sql(articles: int) -> list[str]:
         FROM range(1, {VOCABULARY + 1}) t(r)""",
         # 20,000 paragraphs of 40 words; a body is three of them (120 words, about 800 characters).
         f"""CREATE TEMP TABLE paras AS
-        SELECT p, string_agg(CASE WHEN hash(p, k, 8) % 20 = 0 THEN pick(getvariable('places'), hash(p, k))
-                                  WHEN hash(p, k, 8) % 20 = 1 THEN pick(getvariable('names'), hash(p, k))
-                                  ELSE v.word END, ' ' ORDER BY k) AS text
-        FROM range({PARAGRAPHS}) t(p), range(40) r(k)
-        JOIN vocab v ON v.rank = least(floor(exp({u.format('p, k, 9')} * ln({VOCABULARY}))) - 1, {VOCABULARY - 1})
-        GROUP BY p""",
+        SELECT x.p, string_agg(CASE WHEN hash(x.p, x.k, 8) % 20 = 0 THEN pick(getvariable('places'), hash(x.p, x.k))
+                                    WHEN hash(x.p, x.k, 8) % 20 = 1 THEN pick(getvariable('names'), hash(x.p, x.k))
+                                    ELSE v.word END, ' ' ORDER BY x.k) AS text
+        FROM (SELECT p, k, least(floor(exp({u.format('p, k, 9')} * ln({VOCABULARY}))) - 1, {VOCABULARY - 1}) AS r
+              FROM range({PARAGRAPHS}) t(p), range(40) r(k)) x
+        JOIN vocab v ON v.rank = x.r
+        GROUP BY x.p""",
         f"""INSERT INTO articles (article_id, canonical_url, url, title, authors, published_at, published_at_source,
                                   language, outlet, status, status_reason, body, body_hash, relevance,
                                   relevance_evidence, feed_id, first_seen, last_seen, revision, same_text_as, run_id,

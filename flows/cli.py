@@ -220,6 +220,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_USAGE
 
 
+def cmd_scale_out(args: argparse.Namespace) -> int:
+    """Scale-out on Prefect workers and a DuckLake (docs/scale-out.md): migrate the lake, deploy, run, merge."""
+    from flows.shard import deploy_shard_flow, ingest_sharded, lake_settings
+    from warehouse.backend import describe_lake, ensure_lake, merge_clusters
+
+    settings, lake = lake_settings(str(args.config))
+    if args.action == "migrate":
+        applied = ensure_lake(lake)
+        print(f"{lake}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+    elif args.action == "deploy":
+        name = deploy_shard_flow(args.pool or settings.warehouse.work_pool)
+        print(f"deployment {name} on work pool {args.pool or settings.warehouse.work_pool}")
+    elif args.action == "ingest":
+        for line in ingest_sharded(str(args.config.resolve()), args.shards, timeout=args.timeout):
+            print(line)
+    elif args.action == "merge":
+        print(merge_clusters(lake, f"cli-{datetime.now(UTC):%Y%m%dT%H%M%S}").line())
+    if args.action != "deploy":
+        print("lake: " + json.dumps(describe_lake(lake)))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the scheduled deployments (ingest, digests, maintenance) until SIGINT/SIGTERM."""
     from flows.serve import run_serve
@@ -355,6 +377,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="port of the local Prefect server when PREFECT_API_URL is unset "
                                             "(default 4200, or a free one)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("scale-out", help="DuckLake + Prefect workers: migrate the lake, deploy the shard flow, "
+                                         "run a sharded ingest, merge clusters (docs/scale-out.md)")
+    p.add_argument("action", choices=["migrate", "deploy", "ingest", "merge"])
+    p.add_argument("--config", type=Path, required=True, help="newsmon.toml with [warehouse] backend = \"ducklake\"")
+    p.add_argument("--pool", help="deploy: process work pool (default [warehouse] work_pool)")
+    p.add_argument("--shards", type=int, help="ingest: shard runs to start (default [warehouse] shards)")
+    p.add_argument("--timeout", type=float, default=3600.0, help="ingest: seconds to wait for the shard runs")
+    p.set_defaults(func=cmd_scale_out)
 
     p = sub.add_parser("feeds", help="list feeds and their health; enable or disable one")
     p.add_argument("action", nargs="?", default="list", choices=["list", "enable", "disable"])

@@ -96,6 +96,25 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WarehouseSettings:
+    """[warehouse]: the embedded DuckDB file (default), or a DuckLake (PostgreSQL catalog + Parquet data path)."""
+
+    backend: str = "duckdb"  # "duckdb" | "ducklake" (docs/scale-out.md)
+    catalog: str = ""  # ducklake: libpq DSN of the catalog database; $NEWSMON_LAKE_CATALOG overrides (passwords)
+    data_path: str = ""  # ducklake: a local or shared directory, or s3://bucket/prefix/ (httpfs)
+    shards: int = 2  # ducklake: child runs the sharded ingest starts
+    work_pool: str = "newsmon"  # ducklake: the Prefect process work pool the shard runs go to
+
+    def lake(self) -> Any:
+        """The warehouse.backend.LakeTarget this section describes (ducklake only)."""
+        from warehouse.backend import LakeTarget
+
+        if self.backend != "ducklake" or not self.catalog or not self.data_path:
+            raise ConfigError("[warehouse] backend = \"ducklake\" needs catalog (or NEWSMON_LAKE_CATALOG) and data_path")
+        return LakeTarget(catalog=self.catalog, data_path=self.data_path)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """Everything a run needs, immutable."""
 
@@ -109,6 +128,7 @@ class Settings:
     rules: tuple[DigestRule, ...] = ()
     digest_sender: str = "newsmon@localhost"
     parse_workers: int = 0  # processes that parse pages in big batches; 0 = one per CPU core, 1 = parse in-process
+    warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some fields replaced (CLI flags)."""
@@ -322,4 +342,14 @@ def load_settings(config: Path | None = None, *, env: dict[str, str] | os._Envir
         smtp=smtp,
         rules=_parse_rules(config or Path("newsmon.toml"), data.get("digest", {}).get("rule")),
         digest_sender=sender,
+        warehouse=_warehouse_settings(where, data.get("warehouse", {}), env),
     )
+
+
+def _warehouse_settings(path: Path, raw: Any, env: dict[str, str] | os._Environ[str]) -> WarehouseSettings:
+    values = _section_values(path, "warehouse", raw, WarehouseSettings)
+    if env.get("NEWSMON_LAKE_CATALOG"):
+        values["catalog"] = env["NEWSMON_LAKE_CATALOG"]
+    if values.get("backend", "duckdb") not in ("duckdb", "ducklake"):
+        raise ConfigError(f"{path}: [warehouse] backend must be \"duckdb\" or \"ducklake\", not {values['backend']!r}")
+    return WarehouseSettings(**values)

@@ -139,7 +139,7 @@ _BOILER_TEXT = re.compile(
     r"view (?:\d+ )?comments?|comments?|\d+ comments?|leave a (?:comment|reply)|print|email|tweet|"
     r"facebook|twitter|whatsapp|linkedin|copy link|copied|back to top|top|home|loading\.*|"
     r"we use cookies.*|this (?:site|website) uses cookies.*|accept(?: all)?(?: cookies)?|"
-    r"(?:all )?rights reserved.*|©.*|copyright ©?.*)$",
+    r"(?:all )?rights reserved.*|©.*|copyright|copyright (?:©|\(c\)|\d{4}).*)$",
     re.I,
 )
 _COOKIE_TEXT = re.compile(r"\bcookies?\b.*\b(?:consent|accept|agree|privacy|settings|preferences)\b", re.I)
@@ -148,7 +148,7 @@ _COOKIE_TEXT = re.compile(r"\bcookies?\b.*\b(?:consent|accept|agree|privacy|sett
 _PAYWALL_PROMPT = re.compile(
     r"\bto (?:view|read|continue reading|access|unlock) (?:the |this )?"
     r"(?:full |whole |entire |rest of the )?(?:story|article|piece)\b.{0,40}\bsubscri\w*"
-    r"|\balready an? (?:subscriber|member)\b"
+    r"|\balready an? (?:subscriber|member)\b(?:\?|[^.]{0,60}\b(?:log|sign) ?in\b)"
     r"|\bsubscribe (?:now |today )?to (?:continue|keep reading|read|view|access|unlock)\b"
     r"|\b(?:log|sign) ?in (?:to continue|for (?:full|immediate) access)\b"
     r"|\bthis (?:article|story|content) is (?:only )?(?:available )?(?:exclusively )?"
@@ -156,20 +156,16 @@ _PAYWALL_PROMPT = re.compile(
     re.I,
 )
 _CALL_TO_ACTION = re.compile(
-    r"^(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b|\bcopyrighted (?:property|material)\b"
-    r"|\b(?:written |prior )?permission (?:must|is required)\b"
-    r"|\bwithout (?:the |our )?(?:express |prior )?(?:written )?permission\b"
-    r"|\bmay not be (?:re)?(?:published|produced|reproduced|distributed|broadcast)\b"
-    r"|\bdownload (?:the|our)\b.{0,60}\bapps?\b|\bapps? for (?:ios|iphone|android)\b"
-    r"|^advertise (?:with|on)\b|\bsign up (?:here|now|today)\b|\bsubscribe to (?:our|the) newsletter\b"
+    r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}|$))|\ball rights reserved\b|\bcopyrighted (?:property|material)\b"
+    r"|\bthis (?:material|article|content|story) may not be (?:re)?(?:published|produced|reproduced|copied)\b"
+    r"|^(?:for (?:the )?(?:latest|more|breaking)\b[^.]{0,80}?)?download (?:the|our)\b[^.]{0,60}\bapps?\b"
+    r"|^advertise (?:with|on)\b|\bsign up here\b|\bsubscribe to (?:our|the) newsletter\b"
     r"|\bsubmit (?:your |a )?letters? to the editor\b",
     re.I,
 )
 # cheap first tests (one literal scan) before the patterns above
 _PAYWALL_HINT = re.compile(r"subscri|member|log ?in|sign ?in", re.I)
-_CTA_HINT = re.compile(
-    r"©|\(c\)|copyright|rights|permission|may not|apps?\b|advertis|sign up|newsletter|letter", re.I
-)
+_CTA_HINT = re.compile(r"©|\(c\)|copyright|rights|may not|apps?\b|advertis|sign up|letter", re.I)
 # Cyrillic letters that spammers use inside Latin words so that filters miss "Аdvеrtіѕе"
 _LATIN_LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсухіїјѕԁ", "ABEKMHOPCTXaeopcyxiijsd")
 _EDGE_PARAGRAPHS = 6

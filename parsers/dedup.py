@@ -1,4 +1,4 @@
-"""Near-copy and same-story fingerprints: word shingles, one-permutation MinHash, LSH band keys, story features."""
+"""Near-copy and same-story fingerprints: word shingles, one-permutation MinHash, LSH bands, story keys."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def derive_band_keys(signature: Signature) -> list[int]:
     """One signed 64-bit key per LSH band: articles sharing any key are candidate copies."""
     keys = []
     for band in range(BANDS):
-        rows = signature.values[band * BAND_ROWS:(band + 1) * BAND_ROWS]
+        rows = signature.values[band * BAND_ROWS : (band + 1) * BAND_ROWS]
         digest = hashlib.blake2b(_BAND.pack(band, *rows), digest_size=8).digest()
         keys.append(int.from_bytes(digest, "little", signed=True))
     return keys
@@ -128,7 +128,7 @@ def estimate_jaccard(a: Signature, b: Signature) -> float:
 
 
 def estimate_containment(a: Signature, b: Signature, jaccard: float | None = None) -> float:
-    """Estimated share of the smaller text's shingles found in the larger one, from Jaccard and the set sizes."""
+    """Estimated share of the smaller text's shingles found in the larger, from Jaccard and the set sizes."""
     j = estimate_jaccard(a, b) if jaccard is None else jaccard
     smaller = min(a.shingles, b.shingles)
     if not smaller:
@@ -173,7 +173,7 @@ def diff_copy(canonical_title: str | None, canonical_body: str, title: str | Non
         if op == "replace":
             for before, after in zip(olds, news, strict=False):
                 edited.append({"canonical": before, "copy": after})
-            olds, news = olds[len(news):], news[len(olds):]
+            olds, news = olds[len(news) :], news[len(olds) :]
         removed.extend(olds)
         added.extend(news)
     headline_changed = (canonical_title or "").strip() != (title or "").strip()
@@ -195,7 +195,12 @@ FeatureKind = str  # "figure", "person", "quote", "name", "org", "place"
 # same story when the shared points reach STORY_MIN_POINTS, come from at least STORY_MIN_KINDS of the
 # strong kinds, cover STORY_MIN_OVERLAP of the smaller fingerprint's points, within STORY_WINDOW_DAYS.
 KIND_POINTS: dict[str, float] = {
-    "figure": 3.0, "quote": 1.5, "person": 2.0, "name": 1.0, "org": 0.5, "place": 0.5,
+    "figure": 3.0,
+    "quote": 1.5,
+    "person": 2.0,
+    "name": 1.0,
+    "org": 0.5,
+    "place": 0.5,
 }
 STRONG_KINDS = frozenset({"figure", "quote", "person", "name"})
 STORY_MIN_POINTS = 7.0
@@ -211,14 +216,81 @@ _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{3,})(?:\.(\d+))?(?![\w,
 _YEAR = range(1900, 2100)
 _CAPITAL_RUN = re.compile(r"\b[A-Z][\w\u2019'-]*(?:[ \t]+[A-Z][\w\u2019'-]*)+")
 _QUOTED = re.compile(r"[\u201c\"]([^\u201c\u201d\"]{20,}?)[\u201d\"]")
-_NAME_STOP = frozenset({
-    "The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "This", "That", "Mr", "Mrs",
-    "Ms", "Dr", "Sir", "Lord", "Lady", "Home", "Shadow", "Former", "Prime", "Minister", "Secretary", "Council",
-    "Councillor", "Cllr", "Asked", "Speaking", "Since", "Under", "According", "Separately", "Critics", "Monday",
-    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April",
-    "May", "June", "July", "August", "September", "October", "November", "December", "Conservative", "Labour",
-    "Tory", "Reform", "Its", "His", "Her", "Their", "When", "While", "After", "Before", "If", "As",
-})
+_NAME_STOP = frozenset(
+    {
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "But",
+        "And",
+        "He",
+        "She",
+        "It",
+        "They",
+        "We",
+        "This",
+        "That",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Sir",
+        "Lord",
+        "Lady",
+        "Home",
+        "Shadow",
+        "Former",
+        "Prime",
+        "Minister",
+        "Secretary",
+        "Council",
+        "Councillor",
+        "Cllr",
+        "Asked",
+        "Speaking",
+        "Since",
+        "Under",
+        "According",
+        "Separately",
+        "Critics",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Conservative",
+        "Labour",
+        "Tory",
+        "Reform",
+        "Its",
+        "His",
+        "Her",
+        "Their",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "If",
+        "As",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +324,7 @@ def _quote_samples(text: str) -> set[str]:
 
 
 def _split_names(run: str) -> list[str]:
-    """Runs of two to four capitalised words between stop words: 'Shadow Home Secretary Chris Philp' -> chris philp."""
+    """Runs of 2-4 capitalised words between stop words: 'Home Secretary Chris Philp' -> chris philp."""
     names, current = [], []
     for word in [*run.split(), "The"]:
         word = word[:-2] if word.endswith(("\u2019s", "'s")) else word
@@ -300,8 +372,10 @@ def fingerprint_story(article: Article) -> StoryFingerprint:
 def select_retrieval_features(fingerprint: StoryFingerprint) -> list[str]:
     """The most distinctive features (figures, quotes, people, then names), at most MAX_RETRIEVAL_KEYS."""
     order = {"figure": 0, "person": 1, "quote": 2, "name": 3}
-    ranked = sorted((f for f in fingerprint.features if f.split(":", 1)[0] in order),
-                    key=lambda f: (order[f.split(":", 1)[0]], f))
+    ranked = sorted(
+        (f for f in fingerprint.features if f.split(":", 1)[0] in order),
+        key=lambda f: (order[f.split(":", 1)[0]], f),
+    )
     return ranked[:MAX_RETRIEVAL_KEYS]
 
 

@@ -11,8 +11,9 @@ import duckdb
 
 from warehouse.db import connect, quote_identifier
 
-# Not exported: bookkeeping, and the full-text index (rebuilt from articles; schema fts_main_articles).
-_SKIPPED = {"_migrations", "search_index_state", "run_locks"}
+# Not exported: bookkeeping, and derived tables (the full-text index in schema fts_main_articles is not in main;
+# article_facts' fields are exported as columns of articles).
+_SKIPPED = {"_migrations", "search_index_state", "run_locks", "article_facts"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +44,14 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, partitioned: bool, 
     """COPY one table to target/ (hive-partitioned month=YYYY-MM/ when it is keyed by article); the row count."""
     name = quote_identifier(table)
     if partitioned:
+        # the article's London month, from articles itself (article_facts may lag until the post-ingest refresh);
         # articles also carries the fields trend questions group by, so Parquet users need not re-derive them
         extra = ", f.cluster_key, f.story_key, f.day, f.counted" if table == "articles" else ""
-        source = (f"SELECT t.*, coalesce(f.month, 'unknown') AS month{extra} FROM {name} t "  # noqa: S608
-                  f"LEFT JOIN (SELECT * REPLACE (strftime(month, '%Y-%m') AS month) FROM article_facts) f "
-                  "USING (article_id)")
+        source = (f"SELECT t.*, coalesce(m.month, 'unknown') AS month{extra} FROM {name} t "  # noqa: S608
+                  "LEFT JOIN (SELECT article_id, strftime(timezone('Europe/London', coalesce(published_at, "
+                  "first_seen)), '%Y-%m') AS month FROM articles) m USING (article_id)")
+        if table == "articles":
+            source += " LEFT JOIN article_facts f USING (article_id)"
         options = "FORMAT parquet, PARTITION_BY (month), COMPRESSION zstd"
         target.mkdir(parents=True, exist_ok=True)
         destination = target

@@ -1,4 +1,4 @@
-"""Each dedup level on the demo corpus, through the real ingest flow: URL variants, copies, stories, revisions."""
+"""Each dedup level on the demo corpus, via the real ingest flow: URL variants, copies, stories, revisions."""
 
 from __future__ import annotations
 
@@ -31,9 +31,14 @@ def demo_db(replay_server: ReplayServer, tmp_path: Path) -> tuple[Path, ReplaySe
 
 def columns(db: Path, ids: set[str]) -> dict[str, tuple[str, str]]:
     with connect(db) as con:
-        return {r[0]: (r[1], r[2]) for r in con.execute(
-            "SELECT article_id, cluster_id, story_id FROM articles WHERE article_id IN (SELECT unnest(?))",
-            [sorted(ids)]).fetchall()}
+        return {
+            r[0]: (r[1], r[2])
+            for r in con.execute(
+                "SELECT article_id, cluster_id, story_id FROM articles "
+                "WHERE article_id IN (SELECT unnest(?))",
+                [sorted(ids)],
+            ).fetchall()
+        }
 
 
 def test_url_variants_resolve_to_one_article(demo_db, demo_expected: dict) -> None:
@@ -70,11 +75,17 @@ def test_syndicated_wire_copy_keeps_similarity_and_differences(demo_db, demo_exp
     ids = article_ids(demo_expected)
     wire = [ids[a["id"]] for a in demo_expected["article"] if a["copy_group"] == "wire-dispersal"]
     with connect(db) as con:
-        rows = con.execute("SELECT article_id, cluster_id, copy_of, similarity, copy_diff, first_seen FROM articles "
-                           "WHERE article_id IN (SELECT unnest(?)) ORDER BY first_seen, article_id", [wire]).fetchall()
-        cluster = con.execute("SELECT size, n_outlets FROM clusters WHERE cluster_id = ?", [rows[0][1]]).fetchone()
-        unique = con.execute("SELECT count(*) FROM articles_unique WHERE article_id IN (SELECT unnest(?))",
-                             [wire]).fetchone()
+        rows = con.execute(
+            "SELECT article_id, cluster_id, copy_of, similarity, copy_diff, first_seen FROM articles "
+            "WHERE article_id IN (SELECT unnest(?)) ORDER BY first_seen, article_id",
+            [wire],
+        ).fetchall()
+        cluster = con.execute(
+            "SELECT size, n_outlets FROM clusters WHERE cluster_id = ?", [rows[0][1]]
+        ).fetchone()
+        unique = con.execute(
+            "SELECT count(*) FROM articles_unique WHERE article_id IN (SELECT unnest(?))", [wire]
+        ).fetchone()
     canonical = [r for r in rows if r[2] is None]
     assert len(canonical) == 1 and canonical[0][0] == canonical[0][1]
     assert canonical[0][5] == min(r[5] for r in rows)  # the earliest first_seen is the canonical copy
@@ -85,7 +96,9 @@ def test_syndicated_wire_copy_keeps_similarity_and_differences(demo_db, demo_exp
     assert cluster == (3, 3) and unique == (1,)
 
 
-def test_edited_page_is_a_revision_that_stays_in_its_cluster(demo_db, demo_expected: dict, tmp_path: Path) -> None:
+def test_edited_page_is_a_revision_that_stays_in_its_cluster(
+    demo_db, demo_expected: dict, tmp_path: Path
+) -> None:
     db, server = demo_db
     ids = article_ids(demo_expected)
     edited = next(ids[a["id"]] for a in demo_expected["article"] if a.get("edited"))
@@ -94,9 +107,14 @@ def test_edited_page_is_a_revision_that_stays_in_its_cluster(demo_db, demo_expec
     later = ingest_flow(demo_settings(server, db, tmp_path / "outbox"))
     assert later.updated == 1
     with connect(db) as con:
-        revision = con.execute("SELECT revision, figures_added, figures_removed, quotes_added FROM revisions "
-                               "WHERE article_id = ? ORDER BY revision DESC LIMIT 1", [edited]).fetchone()
-        signatures = con.execute("SELECT count(*) FROM dedup_signatures WHERE article_id = ?", [edited]).fetchone()
+        revision = con.execute(
+            "SELECT revision, figures_added, figures_removed, quotes_added FROM revisions "
+            "WHERE article_id = ? ORDER BY revision DESC LIMIT 1",
+            [edited],
+        ).fetchone()
+        signatures = con.execute(
+            "SELECT count(*) FROM dedup_signatures WHERE article_id = ?", [edited]
+        ).fetchone()
     assert columns(db, {edited})[edited] == before
     assert revision is not None and revision[0] == 2
     assert signatures == (1,)

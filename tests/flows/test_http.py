@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -187,19 +188,32 @@ def test_per_host_concurrency_limit(server: FaultServer) -> None:
     assert server.count("/slow") == 6 and server.max_in_flight == 1
 
 
-def test_per_host_spacing(server: FaultServer) -> None:
-    server.routes["/p"] = Reply(body=b"ok")
-    with make_client(per_host_interval=0.3) as client:
-        for _ in range(3):
-            client.fetch(server.url("/p"))
-    starts = [t for path, t in server.started if path == "/p"]
-    assert len(starts) == 3
-    assert all(b - a >= 0.29 for a, b in zip(starts, starts[1:], strict=False))
+def test_per_host_spacing() -> None:
+    # request starts through the gate (not arrivals at a server, which network jitter can bunch) are spaced
+    gate = HostGate()
+    starts: dict[str, list[float]] = {"a.example": [], "b.example": []}
+
+    def enter(host: str) -> None:
+        with gate.enter(host, concurrency=4, interval=0.2):
+            starts[host].append(time.monotonic())
+
+    threads = [threading.Thread(target=enter, args=(host,)) for host in starts for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for times in starts.values():
+        times.sort()
+        assert len(times) == 3 and all(b - a >= 0.19 for a, b in zip(times, times[1:], strict=False))
+    gate.set_interval("a.example", 0.5, 4)  # a robots.txt Crawl-delay raises one host's spacing
+    enter("a.example")
+    enter("a.example")
+    assert starts["a.example"][-1] - starts["a.example"][-2] >= 0.49
 
 
 def test_robots_disallow_and_crawl_delay(server: FaultServer) -> None:
-    server.routes["/robots.txt"] = Reply(body=b"User-agent: *\nDisallow: /private/\nCrawl-delay: 0.2\n\n"
-                                              b"User-agent: newsmon\nDisallow: /no-newsmon/\n",
+    server.routes["/robots.txt"] = Reply(body=b"User-agent: *\nDisallow: /private/\nCrawl-delay: 9\n\n"
+                                              b"User-agent: newsmon\nDisallow: /no-newsmon/\nCrawl-delay: 1\n",
                                          content_type="text/plain")
     policy = RobotsPolicy()
     with make_client() as client:
@@ -207,6 +221,7 @@ def test_robots_disallow_and_crawl_delay(server: FaultServer) -> None:
         assert "disallowed by" in (policy.check(client, server.url("/no-newsmon/2")) or "")
         # the newsmon group applies, not the * group
         assert policy.check(client, server.url("/private/3")) is None
+        assert client.gate._slot("127.0.0.1", 1).interval == 1.0  # the newsmon group's Crawl-delay, not 9
     assert server.count("/robots.txt") == 1  # cached
 
 

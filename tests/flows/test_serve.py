@@ -126,7 +126,10 @@ def test_scheduled_ingest_runs_twice_against_the_replay_server(tmp_path: Path, r
         articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
         polls = con.execute("SELECT count(*), count(*) FILTER (WHERE not_modified) FROM feed_fetches").fetchone()
         locks = con.execute("SELECT count(*) FROM run_locks").fetchone()[0]
+        spans = con.execute("SELECT started_at, finished_at FROM runs WHERE flow = 'ingest' AND status = 'completed' "
+                            "ORDER BY started_at").fetchall()
     assert statuses.count("completed") >= 2 and "running" not in statuses[:-1]
+    assert all(done <= after for (_, done), (after, _) in zip(spans, spans[1:], strict=False))  # never overlapping
     assert articles > 0 and locks in (0, 1)  # 1 only if the stop landed mid-run
     feeds = len(settings.feeds)
     assert polls[0] >= 2 * feeds and polls[1] >= feeds  # later runs got 304 Not Modified
@@ -149,11 +152,12 @@ def test_serve_starts_and_stops_its_own_prefect_server(tmp_path: Path, replay_se
         wait_healthy(api_url, serve)
         deadline = time.monotonic() + 60
         names: set[str] = set()
-        while time.monotonic() < deadline and "newsmon-ingest" not in names:
+        wanted = {"newsmon-ingest", "newsmon-maintenance"}
+        while time.monotonic() < deadline and not wanted <= names:
             response = httpx.post(f"{api_url}/deployments/filter", json={}, timeout=10)
             names = {d["name"] for d in response.json()}
             time.sleep(0.5)
-        assert {"newsmon-ingest", "newsmon-maintenance"} <= names, log_path.read_text()
+        assert wanted <= names, log_path.read_text()
     finally:
         code = stop(serve, signal.SIGINT)
         log.close()

@@ -246,6 +246,20 @@ def test_calls_to_action_are_trimmed_and_sentences_kept_whole() -> None:
         assert pitch not in page.body, pitch
 
 
+def test_news_sentences_that_resemble_calls_to_action_are_kept() -> None:
+    lines = [
+        "The council said the new rules would take effect in the spring, after a consultation. " * 4,
+        "The company also released new apps for iOS and Android last week.",
+        "Her photographs were published without permission, the court heard.",
+        "He is already a member of the committee and will chair its next meeting.",
+        "Copyright lawyers said the ruling could change how archives are licensed.",
+    ]
+    html = "<html><body><article>" + "".join(f"<p>{line}</p>" for line in lines) + "</article></body></html>"
+    page = extract_article(html, now=NOW)
+    assert page.body.count("\n\n") == 4
+    assert page.status != "paywalled"
+
+
 def test_paywall_pitch_is_cut_and_flagged() -> None:
     page, _ = _load_case("paywall_prompt_tail")
     assert page.status == "paywalled"

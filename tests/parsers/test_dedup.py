@@ -49,13 +49,20 @@ WIRE = [
 def wire_trimmed() -> list[str]:
     """An outlet's copy: the last paragraph cut, two house-style edits."""
     paras = WIRE[:-1]
-    return [paras[0].replace("on Tuesday", "yesterday"), *paras[1:4],
-            paras[4].replace("since September", "since the autumn"), *paras[5:]]
+    return [
+        paras[0].replace("on Tuesday", "yesterday"),
+        *paras[1:4],
+        paras[4].replace("since September", "since the autumn"),
+        *paras[5:],
+    ]
 
 
 def wire_with_local_line() -> list[str]:
     """An outlet's copy with its own closing line added."""
-    return [*WIRE, "The Harwick Gazette has asked Brennock Custodial how many officers work at the centre today."]
+    return [
+        *WIRE,
+        "The Harwick Gazette has asked Brennock Custodial how many officers work at the centre today.",
+    ]
 
 
 # One event (a tribunal ruling) told by three outlets in their own words: same people, figures, quoted words.
@@ -118,13 +125,32 @@ def body(paras: list[str]) -> str:
     return "\n\n".join(paras)
 
 
-def article(paras: list[str], *, title: str = "Title", entities: tuple[Entity, ...] = (),
-            figures: tuple[Figure, ...] = ()) -> Article:
+def article(
+    paras: list[str],
+    *,
+    title: str = "Title",
+    entities: tuple[Entity, ...] = (),
+    figures: tuple[Figure, ...] = (),
+) -> Article:
     text = body(paras)
-    return Article(url="http://x.example/a", canonical_url="http://x.example/a", title=title, authors=(),
-                   published_at=T0, published_at_source="jsonld", language="en", outlet="X", status="full",
-                   status_reason=None, body=text, body_hash=hash_text(text), relevance=1.0, relevance_evidence=(),
-                   entities=entities, figures=figures)
+    return Article(
+        url="http://x.example/a",
+        canonical_url="http://x.example/a",
+        title=title,
+        authors=(),
+        published_at=T0,
+        published_at_source="jsonld",
+        language="en",
+        outlet="X",
+        status="full",
+        status_reason=None,
+        body=text,
+        body_hash=hash_text(text),
+        relevance=1.0,
+        relevance_evidence=(),
+        entities=entities,
+        figures=figures,
+    )
 
 
 def test_signature_is_stable_across_processes() -> None:
@@ -140,8 +166,16 @@ GOLDEN_FIRST_VALUES = (2297480820, 3938012355, 1283576594, 2924108129)
 
 
 def test_tokens_ignore_case_quotes_dashes_and_space() -> None:
-    assert tokenize_words("\u201cYou\u2019re  WRONG\u201d \u2013 she said") == ["you", "re", "wrong", "she", "said"]
-    assert hash_shingles(tokenize_words("a b c d e f")) == hash_shingles(tokenize_words("A  b, c \u2013 d; e f"))
+    assert tokenize_words("\u201cYou\u2019re  WRONG\u201d \u2013 she said") == [
+        "you",
+        "re",
+        "wrong",
+        "she",
+        "said",
+    ]
+    assert hash_shingles(tokenize_words("a b c d e f")) == hash_shingles(
+        tokenize_words("A  b, c \u2013 d; e f")
+    )
 
 
 def test_minhash_estimates_jaccard_of_shingle_sets() -> None:
@@ -177,17 +211,24 @@ def test_syndicated_copies_are_near_copies_and_share_a_band(variant) -> None:
 def test_rewrites_and_other_stories_are_not_copies() -> None:
     signatures = [compute_signature(body(p)) for p in (WIRE, RULING_A, RULING_B, RULING_C, MILBROOK_HOTEL)]
     for i, a in enumerate(signatures):
-        for b in signatures[i + 1:]:
+        for b in signatures[i + 1 :]:
             assert not classify_copy(a, b)[0]
 
 
 def test_short_texts_are_left_to_the_exact_hash() -> None:
-    assert not classify_copy(compute_signature("Home Office statement."), compute_signature("Home Office statement."))[0]
+    assert not classify_copy(
+        compute_signature("Home Office statement."), compute_signature("Home Office statement.")
+    )[0]
 
 
 def test_diff_copy_names_headline_and_paragraph_changes() -> None:
-    diff = diff_copy("Detainees locked up 22 hours a day", body(WIRE), "Harwick centre damned", body(wire_trimmed()))
-    assert diff["title"] == {"canonical": "Detainees locked up 22 hours a day", "copy": "Harwick centre damned"}
+    diff = diff_copy(
+        "Detainees locked up 22 hours a day", body(WIRE), "Harwick centre damned", body(wire_trimmed())
+    )
+    assert diff["title"] == {
+        "canonical": "Detainees locked up 22 hours a day",
+        "copy": "Harwick centre damned",
+    }
     assert diff["paragraphs_removed"] == [WIRE[-1]]
     assert [e["canonical"] for e in diff["paragraphs_edited"]] == [WIRE[0], WIRE[4]]
     assert diff["paragraphs_added"] == []
@@ -198,28 +239,47 @@ def test_diff_copy_names_headline_and_paragraph_changes() -> None:
 def test_one_event_in_three_outlets_words_is_one_story() -> None:
     prints = [fingerprint_story(article(p)) for p in (RULING_A, RULING_B, RULING_C)]
     for i, a in enumerate(prints):
-        for b in prints[i + 1:]:
+        for b in prints[i + 1 :]:
             assert score_story(a, b)[0], sorted(a.features & b.features)
 
 
-@pytest.mark.parametrize(("left", "right"), [
-    (RULING_A, MILBROOK_HOTEL),  # same town and department
-    (CROSSINGS, RESCUE),  # same figure, same sea
-    (MILBROOK_HOTEL, WIRE),  # same minister
-    (RULING_B, WIRE),
-])
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        (RULING_A, MILBROOK_HOTEL),  # same town and department
+        (CROSSINGS, RESCUE),  # same figure, same sea
+        (MILBROOK_HOTEL, WIRE),  # same minister
+        (RULING_B, WIRE),
+    ],
+)
 def test_same_topic_stories_stay_apart(left: list[str], right: list[str]) -> None:
     same, _ = score_story(fingerprint_story(article(left)), fingerprint_story(article(right)))
     assert not same
 
 
 def test_fingerprint_uses_parsed_entities_and_figures() -> None:
-    fp = fingerprint_story(article(
-        ["Nothing capitalised here, just words about numbers such as 2024."],
-        entities=(Entity(name="Imogen Carver", type="person", role="judge", mentions=2),
-                  Entity(name="Milbrook", type="place", role=None, mentions=1)),
-        figures=(Figure(value=1870.0, unit="count", text="1,870 refusals", subject="refusals", change=None,
-                        baseline=None, approximate=False, source=None, start=0, end=5),),
-    ))
+    fp = fingerprint_story(
+        article(
+            ["Nothing capitalised here, just words about numbers such as 2024."],
+            entities=(
+                Entity(name="Imogen Carver", type="person", role="judge", mentions=2),
+                Entity(name="Milbrook", type="place", role=None, mentions=1),
+            ),
+            figures=(
+                Figure(
+                    value=1870.0,
+                    unit="count",
+                    text="1,870 refusals",
+                    subject="refusals",
+                    change=None,
+                    baseline=None,
+                    approximate=False,
+                    source=None,
+                    start=0,
+                    end=5,
+                ),
+            ),
+        )
+    )
     assert {"person:imogen carver", "place:milbrook", "figure:1870"} <= fp.features
     assert not any(f.startswith("figure:2024") for f in fp.features)

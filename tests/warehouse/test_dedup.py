@@ -1,4 +1,4 @@
-"""Clusters and stories in a real DuckDB (and its index file): assignment, merges, revisions, restarts, rollbacks."""
+"""Clusters and stories in a real DuckDB and its index: assignment, merges, revisions, restarts, rollbacks."""
 
 from __future__ import annotations
 
@@ -34,9 +34,22 @@ T0 = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
 def make(url: str, paras: list[str], title: str = "Headline", at: datetime = T0) -> PageResult:
     text = "\n\n".join(paras)
     outlet = url.split("/")[2]
-    article = Article(url=url, canonical_url=url, title=title, authors=(), published_at=at,
-                      published_at_source="jsonld", language="en", outlet=outlet, status="full", status_reason=None,
-                      body=text, body_hash=hash_text(text), relevance=0.9, relevance_evidence=())
+    article = Article(
+        url=url,
+        canonical_url=url,
+        title=title,
+        authors=(),
+        published_at=at,
+        published_at_source="jsonld",
+        language="en",
+        outlet=outlet,
+        status="full",
+        status_reason=None,
+        body=text,
+        body_hash=hash_text(text),
+        relevance=0.9,
+        relevance_evidence=(),
+    )
     return PageResult(article=article, fetched_url=url, feed_id=None, entry_sig=None, fetched_at=at)
 
 
@@ -60,36 +73,53 @@ def load(db: Path, *pages: PageResult) -> None:
 
 def row(db: Path, url: str) -> dict:
     with connect(db) as con:
-        cur = con.execute("SELECT cluster_id, copy_of, similarity, containment, copy_diff, story_id, story_score "
-                          "FROM articles WHERE article_id = ?", [aid(url)])
+        cur = con.execute(
+            "SELECT cluster_id, copy_of, similarity, containment, copy_diff, story_id, story_score "
+            "FROM articles WHERE article_id = ?",
+            [aid(url)],
+        )
         names = [d[0] for d in cur.description]
         values = cur.fetchone()
     assert values is not None, url
     return dict(zip(names, values, strict=True))
 
 
-WIRE_URLS = ["http://wire.example/harwick", "http://gazette.example/harwick-report",
-             "http://courier.example/news/harwick"]
+WIRE_URLS = [
+    "http://wire.example/harwick",
+    "http://gazette.example/harwick-report",
+    "http://courier.example/news/harwick",
+]
 
 
 def test_syndicated_copies_form_one_cluster_whose_canonical_is_the_earliest(db: Path) -> None:
     load(db, make(WIRE_URLS[0], WIRE, "Detainees locked up 22 hours a day"))
     load(db, make(WIRE_URLS[1], wire_trimmed(), "Harwick centre damned", T0 + timedelta(hours=1)))
-    load(db, make(WIRE_URLS[2], wire_with_local_line(), "Detainees locked up 22 hours a day",
-                  T0 + timedelta(hours=2)))
+    load(
+        db,
+        make(
+            WIRE_URLS[2],
+            wire_with_local_line(),
+            "Detainees locked up 22 hours a day",
+            T0 + timedelta(hours=2),
+        ),
+    )
     original, trimmed, extended = (row(db, u) for u in WIRE_URLS)
     assert original["cluster_id"] == trimmed["cluster_id"] == extended["cluster_id"] == aid(WIRE_URLS[0])
     assert original["copy_of"] is None and original["similarity"] == 1.0
     assert trimmed["copy_of"] == aid(WIRE_URLS[0]) and 0.6 < trimmed["similarity"] < 1.0
     assert trimmed["containment"] > 0.85
     diff = json.loads(trimmed["copy_diff"])
-    assert diff["title"] == {"canonical": "Detainees locked up 22 hours a day", "copy": "Harwick centre damned"}
+    assert diff["title"] == {
+        "canonical": "Detainees locked up 22 hours a day",
+        "copy": "Harwick centre damned",
+    }
     assert diff["paragraphs_removed"] == [WIRE[-1]]
     assert json.loads(extended["copy_diff"])["paragraphs_added"] == [wire_with_local_line()[-1]]
     assert original["story_id"] == trimmed["story_id"] == extended["story_id"]
     with connect(db) as con:
-        assert con.execute("SELECT size, n_outlets, retitled FROM clusters WHERE cluster_id = ?",
-                           [aid(WIRE_URLS[0])]).fetchone() == (3, 3, 1)
+        assert con.execute(
+            "SELECT size, n_outlets, retitled FROM clusters WHERE cluster_id = ?", [aid(WIRE_URLS[0])]
+        ).fetchone() == (3, 3, 1)
         assert con.execute("SELECT count(*), any_value(copies) FROM articles_unique").fetchone() == (1, 3)
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (3,)  # copies kept, never deleted
         assert con.execute("SELECT count(*) FROM dedup_signatures").fetchone() == (3,)
@@ -114,9 +144,13 @@ def test_same_story_in_three_outlets_words_is_one_story_of_three_texts(db: Path)
 
 
 def test_unrelated_stories_on_the_same_topic_stay_apart(db: Path) -> None:
-    urls = {"http://a.example/ruling": RULING_A, "http://m.example/hotel": MILBROOK_HOTEL,
-            "http://n.example/crossings": CROSSINGS, "http://o.example/rescue": RESCUE,
-            "http://wire.example/harwick": WIRE}
+    urls = {
+        "http://a.example/ruling": RULING_A,
+        "http://m.example/hotel": MILBROOK_HOTEL,
+        "http://n.example/crossings": CROSSINGS,
+        "http://o.example/rescue": RESCUE,
+        "http://wire.example/harwick": WIRE,
+    }
     for i, (url, paras) in enumerate(urls.items()):
         load(db, make(url, paras, at=T0 + timedelta(hours=i)))
     assert len({row(db, u)["story_id"] for u in urls}) == len(urls)
@@ -139,8 +173,9 @@ def test_an_article_matching_two_clusters_merges_them_and_keeps_the_lineage(db: 
     assert {row(db, u)["cluster_id"] for u in (first, second, bridge)} == {aid(first)}
     assert row(db, second)["copy_of"] == aid(first)
     with connect(db) as con:
-        assert con.execute("SELECT merged_into FROM dedup_clusters WHERE cluster_id = ?",
-                           [aid(second)]).fetchone() == (aid(first),)
+        assert con.execute(
+            "SELECT merged_into FROM dedup_clusters WHERE cluster_id = ?", [aid(second)]
+        ).fetchone() == (aid(first),)
         assert con.execute("SELECT count(*) FROM clusters").fetchone() == (1,)
 
 
@@ -153,8 +188,9 @@ def test_revision_keeps_cluster_and_refreshes_fingerprints(db: Path) -> None:
     assert after["cluster_id"] == aid(WIRE_URLS[0])
     assert "Correction" in after["copy_diff"]  # the diff is against the canonical copy, refreshed
     with connect(db) as con:
-        assert con.execute("SELECT count(*) FROM dedup_signatures WHERE article_id = ?",
-                           [aid(WIRE_URLS[1])]).fetchone() == (1,)
+        assert con.execute(
+            "SELECT count(*) FROM dedup_signatures WHERE article_id = ?", [aid(WIRE_URLS[1])]
+        ).fetchone() == (1,)
         assert con.execute("SELECT max(revision) FROM revisions").fetchone() == (2,)
 
 
@@ -186,7 +222,12 @@ def test_a_rolled_back_batch_leaves_nothing_in_the_index(db: Path) -> None:
 
 def test_empty_and_short_bodies_get_their_own_cluster(db: Path) -> None:
     short = make("http://s.example/1", ["Statement to follow."])
-    load(db, short, dataclasses.replace(make("http://s.example/2", ["Statement to follow."]),
-                                        fetched_at=T0 + timedelta(minutes=1)))
+    load(
+        db,
+        short,
+        dataclasses.replace(
+            make("http://s.example/2", ["Statement to follow."]), fetched_at=T0 + timedelta(minutes=1)
+        ),
+    )
     assert row(db, "http://s.example/1")["cluster_id"] == aid("http://s.example/1")
     assert row(db, "http://s.example/2")["cluster_id"] == aid("http://s.example/2")  # same_text_as links them
