@@ -17,7 +17,7 @@ def demo_settings(server: ReplayServer, db: Path, outbox: Path) -> Settings:
     """The demo configuration, pointed at a running replay server (host overrides + 127.0.0.1 allowed)."""
     base = load_settings(DEMO_CONFIG)
     http = HttpSettings(user_agent=base.http.user_agent, timeout=10.0, allow_hosts=("127.0.0.1",),
-                        resolve=server.resolve_map())
+                        resolve=server.resolve_map(), per_host_interval=0.0)  # the replay server is ours
     return base.with_overrides(db=db, outbox=outbox, http=http, smtp=base.smtp)
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import random
 import uuid
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -43,6 +46,7 @@ from warehouse.state import (
 )
 
 Clock = Callable[[], datetime]
+FEEDS_IN_FLIGHT = 3  # feeds being fetched and parsed while another one loads
 INGEST_LOCK = "ingest"  # held by ingest and maintenance runs: two of them never write at once
 
 
@@ -230,8 +234,7 @@ def run_ingest(settings: Settings, run_id: str | None = None, *, honour_interval
     status = "failed"
     try:
         try:
-            for feed in due:
-                ingest_one_feed(settings, run_id, feed, summary)
+            ingest_feeds(settings, run_id, due, summary)
             status = "completed"
         finally:
             with connect(settings.db) as con:
@@ -277,23 +280,50 @@ def plan_next_poll(feed: FeedState, poll: FeedPoll, schedule: ScheduleSettings, 
     return replace(poll, next_poll_at=poll.fetched_at + timedelta(seconds=delay), disable_reason=disable)
 
 
-def ingest_one_feed(settings: Settings, run_id: str, feed: FeedState, summary: IngestSummary) -> None:
-    """Poll one feed, fetch its new pages, load them in one transaction, and add the counts to summary."""
+def collect_feed(settings: Settings, feed: FeedState) -> tuple[FeedOutcome, list[PageResult | Reject]]:
+    """Poll one feed, pace its next poll, and fetch and parse its new pages (no warehouse writes)."""
     outcome = poll_feed_task(settings, feed)
-    summary.feeds_polled += 1
-    summary.feeds_failed += outcome.poll.error is not None
     todo = select_entries_to_fetch(settings, outcome.entries)
     outcome.poll = plan_next_poll(feed, replace(outcome.poll, new_entries=len(todo)), settings.schedule,
                                   retry_after=outcome.retry_after)
-    summary.feeds_disabled += outcome.poll.disable_reason is not None
-    results = fetch_pages_task(settings, feed, todo)
+    return outcome, fetch_pages_task(settings, feed, todo)
+
+
+def record_feed(settings: Settings, run_id: str, outcome: FeedOutcome, results: list[PageResult | Reject],
+                summary: IngestSummary) -> None:
+    """Load one collected feed in one transaction and add its counts to summary."""
     counts = load_batch_task(settings, run_id, outcome, results)
+    summary.feeds_polled += 1
+    summary.feeds_failed += outcome.poll.error is not None
+    summary.feeds_disabled += outcome.poll.disable_reason is not None
     summary.fetched += sum(isinstance(r, PageResult) for r in results)
     summary.rejected += sum(isinstance(r, Reject) for r in results) + (outcome.reject is not None)
     summary.new += counts.new
     summary.duplicate += counts.duplicate
     summary.updated += counts.updated
     summary.new_ids.extend(counts.new_ids)
+
+
+def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary: IngestSummary) -> None:
+    """Collect a few feeds at once in threads while this thread loads finished ones, in feed order.
+
+    Fetching waits on the network and parsing runs in the parse pool, so the cores stay busy while a batch loads;
+    at most FEEDS_IN_FLIGHT collected feeds wait in memory. Each job runs in a copy of this thread's context, so
+    its Prefect tasks belong to the flow run.
+    """
+    feeds = iter(due)
+    with ThreadPoolExecutor(max_workers=FEEDS_IN_FLIGHT, thread_name_prefix="feed") as pool:
+
+        def submit(feed: FeedState) -> Future[tuple[FeedOutcome, list[PageResult | Reject]]]:
+            return pool.submit(contextvars.copy_context().run, collect_feed, settings, feed)
+
+        pending = deque(submit(feed) for feed in islice(feeds, FEEDS_IN_FLIGHT))
+        while pending:
+            outcome, results = pending.popleft().result()
+            following = next(feeds, None)
+            if following is not None:
+                pending.append(submit(following))
+            record_feed(settings, run_id, outcome, results, summary)
 
 
 def render_summary_markdown(summary: IngestSummary) -> str:

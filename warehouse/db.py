@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,11 +51,15 @@ def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+_CONNECT_LOCK = threading.Lock()
+
+
 def _open(path: Path | str, read_only: bool, attempts: int) -> duckdb.DuckDBPyConnection:
     delay = 0.05
     for attempt in range(attempts):
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            with _CONNECT_LOCK:  # DuckDB's per-process instance cache races when threads open one file at once
+                return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or attempt == attempts - 1:
                 if "lock" in str(exc).lower():
@@ -71,7 +76,16 @@ def _open(path: Path | str, read_only: bool, attempts: int) -> duckdb.DuckDBPyCo
 
 @contextmanager
 def connect(path: Path | str, *, read_only: bool = False, attempts: int = 40) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse for a short while (retrying while another process holds the lock), then close it."""
+    """Open the warehouse for a short while (retrying while another process holds the lock), then close it.
+
+    path may also be a warehouse.backend.LakeTarget: a DuckLake, attached and in use (docs/scale-out.md).
+    """
+    from warehouse import backend
+
+    if backend.is_lake_target(path):
+        with backend.connect_lake(path, read_only=read_only) as lake:  # type: ignore[arg-type]
+            yield lake
+        return
     con = _open(path, read_only, attempts)
     try:
         yield con
@@ -103,6 +117,10 @@ def list_migrations() -> list[tuple[int, str, Path]]:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations not yet recorded in _migrations, each in its own transaction; re-create the views."""
+    from warehouse import backend
+
+    if backend.is_lake_connection(con):  # the same migrations, translated for DuckLake
+        return backend.migrate_lake(con)
     con.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
         "applied_at TIMESTAMPTZ NOT NULL)"
@@ -127,7 +145,11 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def ensure_schema(path: Path | str) -> list[str]:
-    """Create or upgrade the warehouse file at path."""
+    """Create or upgrade the warehouse file at path (or the DuckLake a LakeTarget names)."""
+    from warehouse import backend
+
+    if backend.is_lake_target(path):
+        return backend.ensure_lake(path)  # type: ignore[arg-type]
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with connect(path) as con:
         return migrate(con)
