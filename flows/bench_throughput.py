@@ -303,6 +303,70 @@ def run_throughput_bench(n: int, *, workers: int | None = None, as_json: bool = 
     return "\n".join(lines)
 
 
+def write_lake_bench_config(path: Path, lake_config: Path, server: BenchServer, shards: int) -> Path:
+    """A newsmon.toml for the shard workers: the generated feeds, the bench server's hosts, the given lake."""
+    import tomllib
+
+    warehouse = tomllib.loads(lake_config.read_text(encoding="utf-8")).get("warehouse", {})
+    factory = server.factory
+    lines = ["[newsmon]", "parse_workers = 1", "", "[http]", 'allow_hosts = ["127.0.0.1"]', "robots = false",
+             "per_host_interval = 0.0", "per_host_concurrency = 16", "concurrency = 16", "timeout = 30.0", "",
+             "[http.resolve]", *(f'"{h}" = "{t}"' for h, t in server.resolve_map()), "", "[warehouse]",
+             'backend = "ducklake"', f"catalog = {json.dumps(warehouse.get('catalog', ''))}",
+             f"data_path = {json.dumps(warehouse.get('data_path', ''))}", f"shards = {shards}", ""]
+    for k in range(factory.feed_count):
+        lines += ["[[feed]]", f'url = "http://{factory.host(k)}/feeds/{k}.xml"', f'name = "bench {k}"',
+                  'kind = "bench"', ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def run_lake_throughput_bench(n: int, lake_config: Path, *, shards: int = 2, as_json: bool = False) -> str:
+    """The same n pages two ways on this machine: one process into a DuckDB file, then `shards` shard runs on the
+    Prefect workers ($PREFECT_API_URL, `newsmon scale-out deploy` done, workers started) into the DuckLake that
+    lake_config's [warehouse] names, with the cluster-merge pass. Prints both figures side by side."""
+    from flows.ingest import ingest_flow
+    from flows.settings import FeedConfig, HttpSettings, ScheduleSettings, Settings
+    from flows.shard import lake_settings, run_sharded
+    from warehouse.backend import connect_lake
+
+    _, lake = lake_settings(str(lake_config))
+    with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp, BenchServer(n) as server:
+        factory = server.factory
+        feeds = tuple(FeedConfig(url=f"http://{factory.host(k)}/feeds/{k}.xml", name=f"bench {k}", kind="bench")
+                      for k in range(factory.feed_count))
+        http = HttpSettings(allow_hosts=("127.0.0.1",), resolve=server.resolve_map(), robots=False,
+                            per_host_interval=0.0, per_host_concurrency=16, concurrency=16, timeout=30.0)
+        settings = Settings(db=Path(tmp) / "bench.duckdb", feeds=feeds, http=http, schedule=ScheduleSettings(),
+                            parse_workers=1)
+        started = time.perf_counter()
+        single = ingest_flow(settings)
+        single_s = time.perf_counter() - started
+        config = write_lake_bench_config(Path(tmp) / "lake-bench.toml", lake_config, server, shards)
+        with connect_lake(lake, read_only=True) as con:
+            before = con.execute("SELECT count(*) FROM articles").fetchone()
+        started = time.perf_counter()
+        lines = run_sharded(str(config), shards)
+        lake_s = time.perf_counter() - started
+        with connect_lake(lake, read_only=True) as con:
+            after = con.execute("SELECT count(*) FROM articles").fetchone()
+    stored = (after[0] if after else 0) - (before[0] if before else 0)
+    result = {"articles": n, "cores": os.cpu_count(),
+              "duckdb_single_process": {"fetched": single.fetched, "seconds": round(single_s, 1),
+                                        "articles_per_s": round(single.fetched / single_s, 1)},
+              "ducklake_sharded": {"shards": shards, "stored": stored, "seconds": round(lake_s, 1),
+                                   "articles_per_s": round(stored / lake_s, 1), "runs": lines}}
+    if as_json:
+        return json.dumps(result)
+    return "\n".join([
+        f"newsmon bench throughput --backend ducklake: {n} generated pages, {os.cpu_count()} cores, parse in-process",
+        f"  DuckDB file, one process:              {result['duckdb_single_process']['articles_per_s']:8.1f} "
+        f"articles/s ({single.fetched} in {single_s:.1f} s)",
+        f"  DuckLake, {shards} shard runs on workers + merge: {result['ducklake_sharded']['articles_per_s']:8.1f} "
+        f"articles/s ({stored} in {lake_s:.1f} s, wall clock from the parent)",
+        *(f"    {line}" for line in lines)])
+
+
 def run_poll_bench(feeds: int) -> str:
     """A re-poll of `feeds` feeds where nothing changed: time from flow start, and requests made."""
     from flows.ingest import ingest_flow

@@ -207,8 +207,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
                               workers=args.workers))
         return 0
     if args.what == "throughput":
-        from flows.bench_throughput import run_throughput_bench
+        from flows.bench_throughput import run_lake_throughput_bench, run_throughput_bench
 
+        if args.backend == "ducklake":
+            if args.config is None:
+                print("newsmon: bench throughput --backend ducklake needs --config (with [warehouse] ducklake)",
+                      file=sys.stderr)
+                return EXIT_USAGE
+            print(run_lake_throughput_bench(args.articles or 1000, args.config, shards=args.workers or 2,
+                                            as_json=args.json))
+            return 0
         print(run_throughput_bench(args.articles or 5000, workers=args.workers, as_json=args.json))
         return 0
     if args.what == "poll":
@@ -414,6 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=7, help="warehouse: runs per query (the median is reported)")
     p.add_argument("--data", help="benchmark data directory (read by path, never copied)")
     p.add_argument("--out", help="where to write predictions (default: a temp dir)")
+    p.add_argument("--backend", choices=["duckdb", "ducklake"], default="duckdb",
+                   help="throughput: ducklake runs --workers shard runs on the Prefect workers (docs/scale-out.md)")
+    p.add_argument("--config", type=Path, help="throughput --backend ducklake: newsmon.toml naming the lake")
     p.set_defaults(func=cmd_bench)
     return parser
 

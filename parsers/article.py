@@ -156,7 +156,8 @@ _PAYWALL_PROMPT = re.compile(
     re.I,
 )
 _CALL_TO_ACTION = re.compile(
-    r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}|$))|\ball rights reserved\b|\bcopyrighted (?:property|material)\b"
+    r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}|$))|\ball rights reserved\b"
+    r"|\bcopyrighted (?:property|material)\b"
     r"|\bthis (?:material|article|content|story) may not be (?:re)?(?:published|produced|reproduced|copied)\b"
     r"|^(?:for (?:the )?(?:latest|more|breaking)\b[^.]{0,80}?)?download (?:the|our)\b[^.]{0,60}\bapps?\b"
     r"|^advertise (?:with|on)\b|\bsign up here\b|\bsubscribe to (?:our|the) newsletter\b"

@@ -93,12 +93,19 @@ def is_lake_target(target: object) -> bool:
     return isinstance(target, LakeTarget)
 
 
+def is_lake_connection(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the connection's current database is a DuckLake (warehouse.db.migrate hands those to this module)."""
+    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return bool(row and row[0] == "ducklake")
+
+
 def attach_lake(con: duckdb.DuckDBPyConnection, lake: LakeTarget, *, read_only: bool = False) -> None:
     """LOAD the extensions from their pip packages and ATTACH the lake under lake.name."""
     for name in ("ducklake", "postgres_scanner"):
         load_extension(con, name)
     if lake.data_path.startswith(("s3://", "gs://", "r2://", "http://", "https://")):
         load_extension(con, "httpfs")
+        create_s3_secret(con)
     options = [f"DATA_PATH '{_sql_string(lake.data_path)}'"]
     if read_only:
         options.append("READ_ONLY")
@@ -106,6 +113,27 @@ def attach_lake(con: duckdb.DuckDBPyConnection, lake: LakeTarget, *, read_only: 
         con.execute(f"ATTACH '{_sql_string(lake.uri)}' AS {quote_identifier(lake.name)} ({', '.join(options)})")
     except duckdb.Error as exc:
         raise WarehouseError(f"{lake}: cannot attach the lake: {str(exc).splitlines()[0]}") from None
+
+
+def create_s3_secret(con: duckdb.DuckDBPyConnection, env: dict[str, str] | None = None) -> bool:
+    """A DuckDB S3 secret from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_REGION / AWS_ENDPOINT_URL, if set
+    (AWS_ENDPOINT_URL for MinIO and other S3-compatible stores)."""
+    import os
+    from urllib.parse import urlsplit
+
+    env = dict(os.environ) if env is None else env
+    if not env.get("AWS_ACCESS_KEY_ID") or not env.get("AWS_SECRET_ACCESS_KEY"):
+        return False
+    options = [f"KEY_ID '{_sql_string(env['AWS_ACCESS_KEY_ID'])}'",
+               f"SECRET '{_sql_string(env['AWS_SECRET_ACCESS_KEY'])}'"]
+    if env.get("AWS_REGION"):
+        options.append(f"REGION '{_sql_string(env['AWS_REGION'])}'")
+    if env.get("AWS_ENDPOINT_URL"):
+        endpoint = urlsplit(env["AWS_ENDPOINT_URL"])
+        options += [f"ENDPOINT '{_sql_string(endpoint.netloc or endpoint.path)}'", "URL_STYLE 'path'",
+                    f"USE_SSL {'true' if endpoint.scheme != 'http' else 'false'}"]
+    con.execute(f"CREATE OR REPLACE SECRET newsmon_s3 (TYPE s3, {', '.join(options)})")
+    return True
 
 
 @contextmanager
@@ -128,7 +156,8 @@ def _sql_string(text: str) -> str:
 def is_conflict(exc: BaseException) -> bool:
     """Whether a DuckDB error is DuckLake refusing a commit because another writer changed the same data."""
     text = str(exc).lower()
-    return isinstance(exc, duckdb.TransactionException | duckdb.Error) and any(w in text for w in _CONFLICT_WORDS)
+    return isinstance(exc, duckdb.Error) and ("transaction conflict" in text or (
+        isinstance(exc, duckdb.TransactionException) and any(w in text for w in _CONFLICT_WORDS)))
 
 
 def write_with_retry(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T], *,
@@ -316,13 +345,13 @@ def seed_staging(staging: Path, lake: LakeTarget, feed_urls: Sequence[str]) -> d
                     "WHERE feed_id IN (SELECT feed_id FROM seed_feed_ids)")
         owned = "article_id IN (SELECT article_id FROM seed_article_ids)"
         plan = [
-            ("runs", f"run_id IN (SELECT run_id FROM {src}.articles WHERE {owned})"),
+            ("runs", f"run_id IN (SELECT run_id FROM {src}.articles WHERE {owned})"),  # noqa: S608
             ("feeds", "feed_id IN (SELECT feed_id FROM seed_feed_ids)"),
             ("articles", owned),
             *((child, owned) for child in CHILD_TABLES),
             ("article_urls", owned),
-            ("dedup_clusters", f"cluster_id IN (SELECT cluster_id FROM {src}.articles WHERE {owned})"),
-            ("dedup_stories", f"story_id IN (SELECT story_id FROM {src}.articles WHERE {owned})"),
+            ("dedup_clusters", f"cluster_id IN (SELECT cluster_id FROM {src}.articles WHERE {owned})"),  # noqa: S608
+            ("dedup_stories", f"story_id IN (SELECT story_id FROM {src}.articles WHERE {owned})"),  # noqa: S608
         ]
         for table, where in plan:
             name = quote_identifier(table)
@@ -386,7 +415,7 @@ _MERGED_COLUMNS = ("cluster_id", "story_id", "copy_of")
 def _publish_rows(con: duckdb.DuckDBPyConnection, keys: dict[str, tuple[str, ...]]) -> PublishCounts:
     counts = PublishCounts()
     tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
-                                  "AND schema_name = 'publish'", [STAGE_ALIAS]).fetchall()]
+                                        "AND schema_name = 'publish'", [STAGE_ALIAS]).fetchall()]
     stage = f"{STAGE_ALIAS}.publish"
     # Which articles this run writes: its own (seeded) ones, and new ones no other writer stored first.
     con.execute("CREATE OR REPLACE TEMP TABLE publish_articles AS SELECT p.article_id, p._owned "  # noqa: S608
@@ -417,7 +446,7 @@ def _publish_rows(con: duckdb.DuckDBPyConnection, keys: dict[str, tuple[str, ...
         if table in LOG_TABLES:  # fresh ids above the lake's: the staging file's sequence started at 1
             id_column = quote_identifier(LOG_TABLES[table])
             select = ", ".join(
-                f"(SELECT coalesce(max({id_column}), 0) FROM {name}) + row_number() OVER (ORDER BY p.{id_column}) "
+                f"(SELECT coalesce(max({id_column}), 0) FROM {name}) + row_number() OVER (ORDER BY p.{id_column}) "  # noqa: S608
                 f"AS {id_column}" if quote_identifier(c) == id_column else f"p.{quote_identifier(c)}" for c in plain)
             counts.rows[table] = _rowcount(con.execute(
                 f"INSERT INTO {name} BY NAME SELECT {select} FROM {stage}.{name} p"))  # noqa: S608
@@ -503,7 +532,14 @@ class _UnionFind:
 
 
 def _merge_pass(con: duckdb.DuckDBPyConnection, pass_id: str, index_path: Path | None) -> MergeCounts:
-    from parsers.dedup import MIN_SHINGLES, SCHEME, Signature, classify_copy, derive_band_keys, estimate_jaccard
+    from parsers.dedup import (
+        MIN_SHINGLES,
+        SCHEME,
+        Signature,
+        classify_copy,
+        derive_band_keys,
+        estimate_jaccard,
+    )
     from warehouse.dedup import DedupIndex
 
     counts = MergeCounts()
@@ -596,6 +632,7 @@ def describe_lake(lake: LakeTarget) -> dict[str, Any]:
     with connect_lake(lake, read_only=True) as con:
         row = con.execute("SELECT count(*), count(DISTINCT cluster_id), count(DISTINCT story_id) FROM articles"
                           ).fetchone()
-        snapshots = con.execute(f"SELECT count(*) FROM {quote_identifier(lake.name)}.snapshots()").fetchone()
+        snapshots = con.execute(f"SELECT count(*) FROM {quote_identifier(lake.name)}.snapshots()"  # noqa: S608
+                                ).fetchone()
     assert row is not None and snapshots is not None
     return {"articles": row[0], "clusters": row[1], "stories": row[2], "snapshots": snapshots[0]}

@@ -15,9 +15,20 @@ INDEX_SCHEMA = "fts_main_articles"
 # Porter stemming, English stop words, accents stripped, lower-cased: "deported", "Deportation" -> "deport".
 _CREATE_INDEX = ("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', stemmer = 'porter', "
                  "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)")
-# The extension's term occurrences re-sorted by term: a query then reads only its words' row groups.
-_CREATE_POSTINGS = (f"CREATE TABLE {INDEX_SCHEMA}.postings AS SELECT termid, docid, count(*)::INTEGER AS tf "  # noqa: S608
-                    f"FROM {INDEX_SCHEMA}.terms GROUP BY ALL ORDER BY termid, docid")
+# An impact-ordered copy of the extension's index: each (word, article) with its BM25 weight (the extension's
+# formula, k1 = 1.2, b = 0.75), sorted by word. A query then reads only its words' row groups and sums weights,
+# instead of scanning every term of every document as the extension's match_bm25() does.
+_CREATE_POSTINGS = f"""
+CREATE TABLE {INDEX_SCHEMA}.postings AS
+WITH tf AS (SELECT termid, docid, count(*) AS tf FROM {INDEX_SCHEMA}.terms GROUP BY ALL)
+SELECT tf.termid, tf.docid,
+       (log((st.num_docs - d.df + 0.5) / (d.df + 0.5) + 1)
+        * tf.tf * 2.2 / (tf.tf + 1.2 * (0.25 + 0.75 * doc.len / st.avgdl)))::FLOAT AS weight
+FROM tf
+JOIN {INDEX_SCHEMA}.dict d ON d.termid = tf.termid
+JOIN {INDEX_SCHEMA}.docs doc ON doc.docid = tf.docid
+CROSS JOIN {INDEX_SCHEMA}.stats st
+ORDER BY tf.termid, tf.docid"""  # noqa: S608 - constant schema name
 _FINGERPRINT = "SELECT count(*), coalesce(sum(revision), 0) FROM articles"
 
 

@@ -76,6 +76,37 @@ def test_conflicting_writers_are_retried_and_nothing_is_lost(pg: PgServer, tmp_p
     assert rows == [("a1", "second")]  # once, by the writer that won; the retry saw it and did not add a copy
 
 
+def test_the_lake_has_the_same_tables_columns_and_views_as_the_duckdb_file(pg: PgServer, tmp_path: Path) -> None:
+    """The same migrations and views, translated: every table, column (name and type), view and macro exists."""
+    from warehouse.db import migrate
+
+    def describe(con: duckdb.DuckDBPyConnection) -> tuple[set[tuple[str, str, str]], set[str], set[str]]:
+        columns = {(t, c, d) for t, c, d in con.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = 'main'").fetchall() if not t.startswith("lake_")}
+        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
+                                           "AND database_name = current_database()").fetchall()}
+        macros = {r[0] for r in con.execute("SELECT DISTINCT function_name FROM duckdb_functions() "
+                                            "WHERE database_name = current_database() AND NOT internal").fetchall()}
+        return columns, views, macros
+
+    embedded = duckdb.connect()
+    migrate(embedded)
+    lake = make_lake(pg, tmp_path, "lake_schema")
+    assert "0001_core" in ensure_lake(lake)
+    assert ensure_lake(lake) == []  # a second migrate applies nothing
+    with connect_lake(lake) as con:
+        assert migrate(con) == []  # warehouse.db.migrate hands a lake connection to the backend
+        in_lake = describe(con)
+        kept = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'articles' "
+                           "AND database_name = current_database()").fetchone()
+    expected = describe(embedded)
+    assert in_lake[0] == expected[0]
+    assert in_lake[1] == expected[1] and len(expected[1]) > 10
+    assert in_lake[2] == expected[2] and "new_since" in expected[2]
+    assert kept is not None and kept[0].startswith("One row per article")
+
+
 def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

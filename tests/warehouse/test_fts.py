@@ -62,6 +62,16 @@ def test_search_stems_words_and_ranks_the_best_match_first(db: Path) -> None:
     assert search(db, "rwanda") == []
 
 
+def test_scores_equal_the_extensions_own_bm25(db: Path) -> None:
+    with connect(db, read_only=True) as con:
+        load_extension(con, "fts")
+        ours = dict(con.execute("SELECT article_id, score FROM search_articles('foreign criminals deported')").fetchall())
+        theirs = dict(con.execute("SELECT article_id, fts_main_articles.match_bm25(article_id, "
+                                  "'foreign criminals deported') AS s FROM articles WHERE s IS NOT NULL").fetchall())
+    assert ours.keys() == theirs.keys() and len(ours) == 2
+    assert all(abs(ours[k] - theirs[k]) < 1e-5 for k in ours)
+
+
 def test_index_is_rebuilt_only_when_articles_changed(db: Path) -> None:
     with connect(db) as con:
         assert refresh_search_index(con).rebuilt is False
