@@ -15,7 +15,9 @@ from itertools import islice
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from flows.errors import NewsmonError, PermanentError, TransientError
 from flows.http import HttpClient
@@ -47,6 +49,7 @@ from warehouse.state import (
 
 Clock = Callable[[], datetime]
 FEEDS_IN_FLIGHT = 3  # feeds being fetched and parsed while another one loads
+# Tasks take and return whole batches of pages: Prefect's default cache key would hash megabytes of inputs per call.
 INGEST_LOCK = "ingest"  # held by ingest and maintenance runs: two of them never write at once
 
 
@@ -162,14 +165,14 @@ def fetch_page(client: HttpClient, entry: FeedEntry, feed: FeedState, now: Clock
                       fetched_at=at)
 
 
-@task(name="poll-feed")
+@task(name="poll-feed", cache_policy=NO_CACHE, persist_result=False)
 def poll_feed_task(settings: Settings, feed: FeedState) -> FeedOutcome:
     """One feed: a conditional GET and feed parsing."""
     with HttpClient(settings.http) as client:
         return poll_feed(client, feed)
 
 
-@task(name="fetch-pages")
+@task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
 def fetch_pages_task(settings: Settings, feed: FeedState, entries: list[FeedEntry]) -> list[PageResult | Reject]:
     """One feed's new pages, fetched concurrently and parsed."""
     if not entries:
@@ -180,7 +183,7 @@ def fetch_pages_task(settings: Settings, feed: FeedState, entries: list[FeedEntr
         return list(pool.map(lambda e: fetch_page(client, e, feed, robots=robots), entries))
 
 
-@task(name="load-batch")
+@task(name="load-batch", cache_policy=NO_CACHE, persist_result=False)
 def load_batch_task(settings: Settings, run_id: str, outcome: FeedOutcome,
                     results: list[PageResult | Reject]) -> LoadCounts:
     """One transaction: the feed poll, its pages and its rejects."""
@@ -286,13 +289,13 @@ def collect_feed(settings: Settings, feed: FeedState) -> tuple[FeedOutcome, list
     todo = select_entries_to_fetch(settings, outcome.entries)
     outcome.poll = plan_next_poll(feed, replace(outcome.poll, new_entries=len(todo)), settings.schedule,
                                   retry_after=outcome.retry_after)
-    return outcome, fetch_pages_task(settings, feed, todo)
+    return outcome, fetch_pages_task(settings, feed, quote(todo))
 
 
 def record_feed(settings: Settings, run_id: str, outcome: FeedOutcome, results: list[PageResult | Reject],
                 summary: IngestSummary) -> None:
     """Load one collected feed in one transaction and add its counts to summary."""
-    counts = load_batch_task(settings, run_id, outcome, results)
+    counts = load_batch_task(settings, run_id, quote(outcome), quote(results))  # quote: no deep traversal
     summary.feeds_polled += 1
     summary.feeds_failed += outcome.poll.error is not None
     summary.feeds_disabled += outcome.poll.disable_reason is not None
