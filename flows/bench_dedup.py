@@ -396,7 +396,7 @@ def measure(db: Path, articles: int, queries: int) -> dict[str, Any]:
         rss_checks = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         # The real load path: 20-article batches through upsert_articles (insert, dedup, one transaction).
         batch_ms = []
-        run = time.time_ns()  # fresh URLs on every run against a reused warehouse: new articles, not duplicates
+        run = time.time_ns()  # fresh URLs each run on a reused warehouse: new articles, not duplicates
         for b in range(11):  # the first batch warms up imports and caches and is not counted
             pages = []
             for k in range(20):

@@ -26,6 +26,13 @@ ITEMS_PER_FEED = 50
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _NUMBER = re.compile(r"\b\d[\d,]*\b")
+_WORD = re.compile(r"(?<![<&/=\w])\b[a-z]{4,}\b(?![^<]*>)")  # lower-case words outside tags and entities
+_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]{2,}\b")
+_FIRST = ("Amira", "Ben", "Carys", "Dev", "Elin", "Femi", "Grace", "Hamid", "Isla", "Jonah", "Kaveh", "Lena",
+          "Marek", "Nadia", "Owen", "Priya", "Quinn", "Rosa", "Sami", "Tariq", "Una", "Vikram", "Wren", "Yusuf")
+_LAST = ("Adeyemi", "Brooks", "Castell", "Dunmore", "Everley", "Fairholt", "Garside", "Holloway", "Ingram",
+         "Jessop", "Kerridge", "Lomax", "Maddox", "Norcott", "Okafor", "Pemberton", "Quarry", "Radcliffe",
+         "Sedley", "Thorne", "Upcott", "Varley", "Whitlow", "Yardley")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +52,10 @@ def load_templates() -> list[Template]:
         if r.phase != 1 or not r.content_type.startswith("text/html"):
             continue
         html = r.body.decode("utf-8", "replace") if "utf-8" in r.content_type else r.body.decode("latin-1")
-        matches = list(_PARAGRAPH.finditer(html))
+        start, end = html.find("<article"), html.rfind("</article>")
+        if start < 0 or end < 0:
+            continue
+        matches = [m for m in _PARAGRAPH.finditer(html, start, end)]  # the article's own paragraphs only
         if len(matches) < 4:
             continue
         templates.append(Template(head=html[:matches[0].start()], tail=html[matches[-1].end():],
@@ -61,6 +71,7 @@ class PageFactory:
         self.seed = seed
         self.templates = load_templates()
         self.pool = [p for t in self.templates for p in t.paragraphs if len(_TAG.sub("", p)) > 60]
+        self.vocabulary = sorted({w for p in self.pool for w in _WORD.findall(_TAG.sub(" ", p))})
 
     def host(self, i: int) -> str:
         """The virtual host of page i."""
@@ -75,7 +86,15 @@ class PageFactory:
         rng = random.Random(self.seed * 1_000_003 + i)
         template = self.templates[i % len(self.templates)]
         count = rng.randint(8, 20)
-        paragraphs = [_NUMBER.sub(lambda m: f"{rng.randint(2, 40000):,}", p)
+        names: dict[str, str] = {}  # each page has its own cast: shared names would make every page one story
+
+        def recast(match: re.Match[str]) -> str:
+            return names.setdefault(match.group(0), f"{rng.choice(_FIRST)} {rng.choice(_LAST)}")
+
+        def reword(match: re.Match[str]) -> str:  # one word in four replaced: pages share themes, not sentences
+            return rng.choice(self.vocabulary) if rng.random() < 0.25 else match.group(0)
+
+        paragraphs = [_WORD.sub(reword, _NAME.sub(recast, _NUMBER.sub(lambda m: f"{rng.randint(2, 40000):,}", p)))
                       for p in rng.sample(self.pool, min(count, len(self.pool)))]
         head = template.head.replace("</title>", f" ({i})</title>", 1)
         body = f"<p>Story {i} from the bench corpus, filed {rng.randint(1, 28)} February.</p>" + "".join(paragraphs)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -52,6 +54,11 @@ def quote_identifier(name: str) -> str:
 
 
 _CONNECT_LOCK = threading.Lock()
+
+# DuckDB's Python client probes for pandas on every execute() with list parameters; with pandas not installed, each
+# probe is a failed import that walks sys.path (~1 ms, 8 probes a call). Recording the absence once makes it free.
+if importlib.util.find_spec("pandas") is None:
+    sys.modules.setdefault("pandas", None)  # type: ignore[arg-type]
 
 
 def _open(path: Path | str, read_only: bool, attempts: int) -> duckdb.DuckDBPyConnection:

@@ -358,7 +358,21 @@ def _assign_new(batch: _Batch, article_id: str, article: Article, seen: datetime
     copy = _find_copy(batch, article_id, signature, keys) if keys else None
     day = story_day(article, seen)
     fingerprint = fingerprint_story(article)
-    if copy is not None:
+    if copy is not None and seen < copy[0].first_seen and not batch.dry_run:
+        # Seen before the cluster's canonical copy (one run's pages are fetched together, then loaded feed by
+        # feed): this article becomes the canonical copy, and the cluster is merged into its new one.
+        known.story_id = copy[0].story_id
+        update["story_id"] = known.story_id
+        batch.known[article_id] = known
+        batch.article_updates[article_id] = update
+        batch.new_clusters.append(article_id)
+        batch.counts.clusters += 1
+        _merge_clusters(batch, [known, copy[0]])
+        for feature in select_retrieval_features(fingerprint):
+            batch.postings.setdefault(derive_story_key(feature, day // 7), []).append(article_id)
+        batch.fingerprints[article_id] = (fingerprint, day)
+        copy = None
+    elif copy is not None:
         canonical, jaccard, containment = copy
         known.cluster_id = canonical.cluster_id
         known.story_id = canonical.story_id
@@ -373,7 +387,7 @@ def _assign_new(batch: _Batch, article_id: str, article: Article, seen: datetime
             ),
         )
         batch.counts.copies += 1
-    else:
+    elif article_id not in batch.article_updates:
         batch.new_clusters.append(article_id)
         batch.counts.clusters += 1
         story = _find_story(batch, article_id, fingerprint, day)

@@ -231,3 +231,17 @@ def test_empty_and_short_bodies_get_their_own_cluster(db: Path) -> None:
     )
     assert row(db, "http://s.example/1")["cluster_id"] == aid("http://s.example/1")
     assert row(db, "http://s.example/2")["cluster_id"] == aid("http://s.example/2")  # same_text_as links them
+
+
+def test_a_copy_seen_earlier_but_loaded_later_becomes_the_canonical_copy(db: Path) -> None:
+    load(db, make(WIRE_URLS[1], wire_trimmed(), at=T0 + timedelta(minutes=3)))
+    load(db, make(WIRE_URLS[0], WIRE, at=T0))  # fetched first, loaded in a later batch
+    original, copy = row(db, WIRE_URLS[0]), row(db, WIRE_URLS[1])
+    assert original["cluster_id"] == copy["cluster_id"] == aid(WIRE_URLS[0])
+    assert original["copy_of"] is None and copy["copy_of"] == aid(WIRE_URLS[0]) and copy["similarity"] > 0.6
+    assert original["story_id"] == copy["story_id"]
+    with connect(db) as con:
+        assert con.execute(
+            "SELECT merged_into FROM dedup_clusters WHERE cluster_id = ?", [aid(WIRE_URLS[1])]
+        ).fetchone() == (aid(WIRE_URLS[0]),)
+        assert con.execute("SELECT article_id FROM articles_unique").fetchall() == [(aid(WIRE_URLS[0]),)]
