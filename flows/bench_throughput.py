@@ -23,6 +23,7 @@ from flows.replay import DEMO_DIR, load_manifest
 
 BENCH_HOST_COUNT = 40  # outlets (virtual hosts) the generated corpus is spread over
 ITEMS_PER_FEED = 50
+POLL_ITEMS_PER_FEED = 2  # the poll bench measures feeds, not pages: a short first pass
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _NUMBER = re.compile(r"\b\d[\d,]*\b")
@@ -66,9 +67,10 @@ def load_templates() -> list[Template]:
 class PageFactory:
     """Deterministic page i: a demo template with its paragraphs remixed, numbers varied, padded to 60-150 KB."""
 
-    def __init__(self, n: int, seed: int = 7) -> None:
+    def __init__(self, n: int, seed: int = 7, items_per_feed: int = ITEMS_PER_FEED) -> None:
         self.n = n
         self.seed = seed
+        self.items_per_feed = items_per_feed
         self.templates = load_templates()
         self.pool = [p for t in self.templates for p in t.paragraphs if len(_TAG.sub("", p)) > 60]
         self.vocabulary = sorted({w for p in self.pool for w in _WORD.findall(_TAG.sub(" ", p))})
@@ -107,10 +109,10 @@ class PageFactory:
         return html.encode("utf-8")
 
     def feed(self, k: int) -> bytes:
-        """RSS feed k, listing pages k*50 .. k*50+49."""
+        """RSS feed k, listing pages k*items_per_feed onwards."""
         items = []
         start = datetime(2025, 2, 1, tzinfo=UTC)
-        for i in range(k * ITEMS_PER_FEED, min(self.n, (k + 1) * ITEMS_PER_FEED)):
+        for i in range(k * self.items_per_feed, min(self.n, (k + 1) * self.items_per_feed)):
             stamp = format_datetime(start + timedelta(minutes=i), usegmt=True)
             items.append(f"<item><title>Story {i}</title><link>{self.url(i)}</link><guid>{self.url(i)}</guid>"
                          f"<pubDate>{stamp}</pubDate></item>")
@@ -120,12 +122,12 @@ class PageFactory:
     @property
     def feed_count(self) -> int:
         """How many feeds list the n pages."""
-        return (self.n + ITEMS_PER_FEED - 1) // ITEMS_PER_FEED
+        return (self.n + self.items_per_feed - 1) // self.items_per_feed
 
 
-def _serve(n: int, port_box: Any, ready: Any) -> None:
+def _serve(n: int, items_per_feed: int, port_box: Any, ready: Any) -> None:
     """Subprocess: an HTTP server for the generated corpus (ETags, 304s, gzip), so it does not share our GIL."""
-    factory = PageFactory(n)
+    factory = PageFactory(n, items_per_feed=items_per_feed)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -177,12 +179,12 @@ def _serve(n: int, port_box: Any, ready: Any) -> None:
 class BenchServer:
     """The generated corpus served by a separate process on 127.0.0.1."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, items_per_feed: int = ITEMS_PER_FEED) -> None:
         ctx = multiprocessing.get_context("spawn")
         self._port = ctx.Value("i", 0)
         self._ready = ctx.Event()
-        self._process = ctx.Process(target=_serve, args=(n, self._port, self._ready), daemon=True)
-        self.factory = PageFactory(n)
+        self._process = ctx.Process(target=_serve, args=(n, items_per_feed, self._port, self._ready), daemon=True)
+        self.factory = PageFactory(n, items_per_feed=items_per_feed)
 
     def __enter__(self) -> BenchServer:
         self._process.start()
@@ -392,8 +394,8 @@ def run_poll_bench(feeds: int) -> str:
     from flows.settings import FeedConfig, HttpSettings, ScheduleSettings, Settings
     from warehouse.db import connect
 
-    n = feeds * ITEMS_PER_FEED
-    with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp, BenchServer(n) as server:
+    n = feeds * POLL_ITEMS_PER_FEED
+    with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp, BenchServer(n, POLL_ITEMS_PER_FEED) as server:
         factory = server.factory
         config = tuple(FeedConfig(url=f"http://{factory.host(k)}/feeds/{k}.xml", name=f"bench {k}", kind="bench")
                        for k in range(feeds))

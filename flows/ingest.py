@@ -49,7 +49,7 @@ from warehouse.state import (
 
 Clock = Callable[[], datetime]
 FEEDS_IN_FLIGHT = 3  # feeds being fetched and parsed while another one loads
-# Tasks take and return whole batches of pages: Prefect's default cache key would hash megabytes of inputs per call.
+QUIET_BATCH = 50  # feeds without new pages (304s, failures) are recorded this many to a transaction
 INGEST_LOCK = "ingest"  # held by ingest and maintenance runs: two of them never write at once
 
 
@@ -165,6 +165,7 @@ def fetch_page(client: HttpClient, entry: FeedEntry, feed: FeedState, now: Clock
                       fetched_at=at)
 
 
+# Tasks take and return whole batches of pages: Prefect's default cache key would hash megabytes of inputs per call.
 @task(name="poll-feed", cache_policy=NO_CACHE, persist_result=False)
 def poll_feed_task(settings: Settings, feed: FeedState) -> FeedOutcome:
     """One feed: a conditional GET and feed parsing."""
@@ -184,16 +185,15 @@ def fetch_pages_task(settings: Settings, feed: FeedState, entries: list[FeedEntr
 
 
 @task(name="load-batch", cache_policy=NO_CACHE, persist_result=False)
-def load_batch_task(settings: Settings, run_id: str, outcome: FeedOutcome,
-                    results: list[PageResult | Reject]) -> LoadCounts:
-    """One transaction: the feed poll, its pages and its rejects."""
-    pages = [r for r in results if isinstance(r, PageResult)]
-    rejects = [r for r in results if isinstance(r, Reject)]
-    if outcome.reject is not None:
-        rejects.append(outcome.reject)
+def load_batch_task(settings: Settings, run_id: str,
+                    collected: list[tuple[FeedOutcome, list[PageResult | Reject]]]) -> LoadCounts:
+    """One transaction: some feeds' polls, their pages and their rejects."""
+    pages = [r for _, results in collected for r in results if isinstance(r, PageResult)]
+    rejects = [r for _, results in collected for r in results if isinstance(r, Reject)]
+    rejects += [outcome.reject for outcome, _ in collected if outcome.reject is not None]
     with connect(settings.db) as con, transaction(con):
         counts = upsert_articles(con, pages, run_id)
-        record_feed_polls(con, run_id, [outcome.poll])
+        record_feed_polls(con, run_id, [outcome.poll for outcome, _ in collected])
         record_rejects(con, run_id, rejects)
         renew_run_lock(con, INGEST_LOCK, run_id, utc_now())
     return counts
@@ -204,6 +204,8 @@ def select_entries_to_fetch(settings: Settings, entries: list[FeedEntry]) -> lis
     unique: dict[str, FeedEntry] = {}
     for entry in entries:
         unique.setdefault(entry.url, entry)
+    if not unique:  # unchanged (304), failed or empty feeds cost no warehouse access
+        return []
     with connect(settings.db) as con:
         known = select_known_urls(con, list(unique))
         refused = select_permanent_rejects(con, list(unique))
@@ -292,15 +294,18 @@ def collect_feed(settings: Settings, feed: FeedState) -> tuple[FeedOutcome, list
     return outcome, fetch_pages_task(settings, feed, quote(todo))
 
 
-def record_feed(settings: Settings, run_id: str, outcome: FeedOutcome, results: list[PageResult | Reject],
-                summary: IngestSummary) -> None:
-    """Load one collected feed in one transaction and add its counts to summary."""
-    counts = load_batch_task(settings, run_id, quote(outcome), quote(results))  # quote: no deep traversal
-    summary.feeds_polled += 1
-    summary.feeds_failed += outcome.poll.error is not None
-    summary.feeds_disabled += outcome.poll.disable_reason is not None
-    summary.fetched += sum(isinstance(r, PageResult) for r in results)
-    summary.rejected += sum(isinstance(r, Reject) for r in results) + (outcome.reject is not None)
+def record_feeds(settings: Settings, run_id: str, collected: list[tuple[FeedOutcome, list[PageResult | Reject]]],
+                 summary: IngestSummary) -> None:
+    """Load collected feeds in one transaction and add their counts to summary."""
+    if not collected:
+        return
+    counts = load_batch_task(settings, run_id, quote(collected))  # quote: Prefect would walk every page
+    for outcome, results in collected:
+        summary.feeds_polled += 1
+        summary.feeds_failed += outcome.poll.error is not None
+        summary.feeds_disabled += outcome.poll.disable_reason is not None
+        summary.fetched += sum(isinstance(r, PageResult) for r in results)
+        summary.rejected += sum(isinstance(r, Reject) for r in results) + (outcome.reject is not None)
     summary.new += counts.new
     summary.duplicate += counts.duplicate
     summary.updated += counts.updated
@@ -321,12 +326,21 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
             return pool.submit(contextvars.copy_context().run, collect_feed, settings, feed)
 
         pending = deque(submit(feed) for feed in islice(feeds, FEEDS_IN_FLIGHT))
+        quiet: list[tuple[FeedOutcome, list[PageResult | Reject]]] = []  # polls with no pages: loaded together
         while pending:
             outcome, results = pending.popleft().result()
             following = next(feeds, None)
             if following is not None:
                 pending.append(submit(following))
-            record_feed(settings, run_id, outcome, results, summary)
+            if results:
+                record_feeds(settings, run_id, [*quiet, (outcome, results)], summary)
+                quiet = []
+            else:
+                quiet.append((outcome, results))
+                if len(quiet) >= QUIET_BATCH:
+                    record_feeds(settings, run_id, quiet, summary)
+                    quiet = []
+        record_feeds(settings, run_id, quiet, summary)
 
 
 def render_summary_markdown(summary: IngestSummary) -> str:
