@@ -11,7 +11,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from itertools import islice
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -50,6 +49,7 @@ from warehouse.state import (
 Clock = Callable[[], datetime]
 FEEDS_IN_FLIGHT = 3  # feeds being fetched and parsed while another one loads
 QUIET_BATCH = 50  # feeds without new pages (304s, failures) are recorded this many to a transaction
+POLL_BATCH = 50  # feeds polled by one task, in parallel threads
 INGEST_LOCK = "ingest"  # held by ingest and maintenance runs: two of them never write at once
 
 
@@ -166,11 +166,11 @@ def fetch_page(client: HttpClient, entry: FeedEntry, feed: FeedState, now: Clock
 
 
 # Tasks take and return whole batches of pages: Prefect's default cache key would hash megabytes of inputs per call.
-@task(name="poll-feed", cache_policy=NO_CACHE, persist_result=False)
-def poll_feed_task(settings: Settings, feed: FeedState) -> FeedOutcome:
-    """One feed: a conditional GET and feed parsing."""
-    with HttpClient(settings.http) as client:
-        return poll_feed(client, feed)
+@task(name="poll-feeds", cache_policy=NO_CACHE, persist_result=False)
+def poll_feeds_task(settings: Settings, feeds: list[FeedState]) -> list[FeedOutcome]:
+    """A batch of feeds: conditional GETs in parallel threads (per-host limits still apply), and feed parsing."""
+    with HttpClient(settings.http) as client, ThreadPoolExecutor(max_workers=settings.http.concurrency) as pool:
+        return list(pool.map(lambda feed: poll_feed(client, feed), feeds))
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
@@ -285,13 +285,12 @@ def plan_next_poll(feed: FeedState, poll: FeedPoll, schedule: ScheduleSettings, 
     return replace(poll, next_poll_at=poll.fetched_at + timedelta(seconds=delay), disable_reason=disable)
 
 
-def collect_feed(settings: Settings, feed: FeedState) -> tuple[FeedOutcome, list[PageResult | Reject]]:
-    """Poll one feed, pace its next poll, and fetch and parse its new pages (no warehouse writes)."""
-    outcome = poll_feed_task(settings, feed)
+def collect_feed(settings: Settings, feed: FeedState, outcome: FeedOutcome) -> list[PageResult | Reject]:
+    """Pace a polled feed's next poll, and fetch and parse its new pages (no warehouse writes)."""
     todo = select_entries_to_fetch(settings, outcome.entries)
     outcome.poll = plan_next_poll(feed, replace(outcome.poll, new_entries=len(todo)), settings.schedule,
                                   retry_after=outcome.retry_after)
-    return outcome, fetch_pages_task(settings, feed, quote(todo))
+    return fetch_pages_task(settings, feed, quote(todo)) if todo else []
 
 
 def record_feeds(settings: Settings, run_id: str, collected: list[tuple[FeedOutcome, list[PageResult | Reject]]],
@@ -313,34 +312,50 @@ def record_feeds(settings: Settings, run_id: str, collected: list[tuple[FeedOutc
 
 
 def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary: IngestSummary) -> None:
-    """Collect a few feeds at once in threads while this thread loads finished ones, in feed order.
+    """Poll feeds in batches, then collect the ones with news a few at a time while this thread loads, in order.
 
-    Fetching waits on the network and parsing runs in the parse pool, so the cores stay busy while a batch loads;
-    at most FEEDS_IN_FLIGHT collected feeds wait in memory. Each job runs in a copy of this thread's context, so
-    its Prefect tasks belong to the flow run.
+    Fetching waits on the network and parsing runs in the parse pool, so the cores stay busy while a feed loads;
+    at most FEEDS_IN_FLIGHT collected feeds wait in memory. Feeds with nothing new are recorded QUIET_BATCH to a
+    transaction. Each job runs in a copy of this thread's context, so its Prefect tasks belong to the flow run.
     """
-    feeds = iter(due)
+    quiet: list[tuple[FeedOutcome, list[PageResult | Reject]]] = []
     with ThreadPoolExecutor(max_workers=FEEDS_IN_FLIGHT, thread_name_prefix="feed") as pool:
 
-        def submit(feed: FeedState) -> Future[tuple[FeedOutcome, list[PageResult | Reject]]]:
-            return pool.submit(contextvars.copy_context().run, collect_feed, settings, feed)
+        def submit(feed: FeedState, outcome: FeedOutcome) -> Future[list[PageResult | Reject]]:
+            return pool.submit(contextvars.copy_context().run, collect_feed, settings, feed, outcome)
 
-        pending = deque(submit(feed) for feed in islice(feeds, FEEDS_IN_FLIGHT))
-        quiet: list[tuple[FeedOutcome, list[PageResult | Reject]]] = []  # polls with no pages: loaded together
-        while pending:
-            outcome, results = pending.popleft().result()
-            following = next(feeds, None)
-            if following is not None:
-                pending.append(submit(following))
-            if results:
-                record_feeds(settings, run_id, [*quiet, (outcome, results)], summary)
-                quiet = []
-            else:
-                quiet.append((outcome, results))
-                if len(quiet) >= QUIET_BATCH:
-                    record_feeds(settings, run_id, quiet, summary)
+        for start in range(0, len(due), POLL_BATCH):
+            chunk = due[start:start + POLL_BATCH]
+            polled = iter(zip(chunk, poll_feeds_task(settings, quote(chunk)), strict=True))
+            pending: deque[tuple[FeedOutcome, Future[list[PageResult | Reject]] | None]] = deque()
+
+            def refill() -> None:
+                while sum(f is not None for _, f in pending) < FEEDS_IN_FLIGHT:
+                    item = next(polled, None)
+                    if item is None:
+                        return
+                    feed, outcome = item
+                    if outcome.entries:
+                        pending.append((outcome, submit(feed, outcome)))
+                    else:  # unchanged, failed or empty: only its poll is recorded
+                        outcome.poll = plan_next_poll(feed, outcome.poll, settings.schedule,
+                                                      retry_after=outcome.retry_after)
+                        pending.append((outcome, None))
+
+            refill()
+            while pending:
+                outcome, future = pending.popleft()
+                results = future.result() if future is not None else []
+                refill()
+                if results:
+                    record_feeds(settings, run_id, [*quiet, (outcome, results)], summary)
                     quiet = []
-        record_feeds(settings, run_id, quiet, summary)
+                else:
+                    quiet.append((outcome, results))
+                    if len(quiet) >= QUIET_BATCH:
+                        record_feeds(settings, run_id, quiet, summary)
+                        quiet = []
+    record_feeds(settings, run_id, quiet, summary)
 
 
 def render_summary_markdown(summary: IngestSummary) -> str:
