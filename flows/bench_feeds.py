@@ -119,6 +119,7 @@ def judge_outcome(path: str, outcome: FeedOutcome) -> FeedVerdict:
 
 def run_feeds_bench(data: Path, db: Path | None = None, workers: int = 8) -> tuple[list[FeedVerdict], float]:
     """Serve every feed file under data from 127.0.0.1, poll each through poll_feed, record it in a warehouse."""
+    data = data.resolve()  # the server maps files to URLs relative to this root
     files = list_feed_files(data)
     settings = HttpSettings(allow_hosts=("127.0.0.1",), timeout=10.0, total_timeout=30.0, per_host_interval=0.0,
                             per_host_concurrency=workers, concurrency=workers)
