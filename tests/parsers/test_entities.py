@@ -17,6 +17,7 @@ from parsers.entities import (
 from parsers.records import Entity
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "quotes"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "seed-article.txt"  # the reference article
 
 
 def by_name(body: str, title: str | None = None) -> dict[str, Entity]:
@@ -28,7 +29,7 @@ def people(body: str) -> set[str]:
 
 
 def test_seed_article_names_all_nine_people_as_persons_and_nothing_else() -> None:
-    body = (FIXTURES / "seed.txt").read_text(encoding="utf-8")
+    body = SEED.read_text(encoding="utf-8")
     assert people(body) == {
         "Kemi Badenoch", "Donald Trump", "Nigel Farage", "Matt Chorley", "Tony Abbott", "Abdul Ezedi",
         "Keir Starmer", "Chris Philp", "Suella Braverman",
@@ -36,7 +37,7 @@ def test_seed_article_names_all_nine_people_as_persons_and_nothing_else() -> Non
 
 
 def test_seed_article_places_and_organisations() -> None:
-    found = by_name((FIXTURES / "seed.txt").read_text(encoding="utf-8"))
+    found = by_name(SEED.read_text(encoding="utf-8"))
     for place in ("UK", "Britain", "Indonesia", "River Thames", "Clapham"):
         assert found[place].type == "place"
     for org in ("Home Office", "Reform UK", "ECHR", "Refugee Convention", "BBC Radio 5 Live", "Labour Party"):

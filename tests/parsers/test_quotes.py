@@ -14,6 +14,7 @@ from parsers.quotes import extract_quotes
 from parsers.records import Entity, Quote
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "quotes"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "seed-article.txt"  # the reference article
 REGEN = os.environ.get("NEWSMON_REGEN") == "1"
 ANY: Any = object()
 
@@ -47,7 +48,7 @@ def check_offsets(body: str, quotes: tuple[Quote, ...]) -> None:
 # ------------------------------------------------------------------------------------------------ golden
 
 def test_seed_article_matches_hand_written_golden_file() -> None:
-    body = (FIXTURES / "seed.txt").read_text(encoding="utf-8")
+    body = SEED.read_text(encoding="utf-8")
     expected_path = FIXTURES / "seed.expected.json"
     entities, quotes = analyse(body)
     got = {"quotes": [quote_dict(q) for q in quotes], "entities": [entity_dict(e) for e in entities]}
@@ -64,7 +65,7 @@ def test_seed_article_matches_hand_written_golden_file() -> None:
 
 
 def test_seed_article_with_blank_line_paragraphs_gives_the_same_quotes() -> None:
-    lines = (FIXTURES / "seed.txt").read_text(encoding="utf-8").split("\n")
+    lines = SEED.read_text(encoding="utf-8").split("\n")
     _, single = analyse("\n".join(lines))
     body = "\n\n".join(lines)
     _, double = analyse(body)
@@ -73,7 +74,7 @@ def test_seed_article_with_blank_line_paragraphs_gives_the_same_quotes() -> None
 
 
 def test_seed_article_has_the_nine_attributed_quotes_and_the_two_unattributed_ones() -> None:
-    body = (FIXTURES / "seed.txt").read_text(encoding="utf-8")
+    body = SEED.read_text(encoding="utf-8")
     _, quotes = analyse(body)
     direct = [q for q in quotes if q.kind != "indirect"]
     attributed = [q for q in direct if q.speaker is not None]
