@@ -261,37 +261,23 @@ def build_story_item(
         outlets=story.outlets,
     )
     why = ((rule.name, hits),)
-    if previous is None:
-        quotes = [
-            QuoteLine(speaker=g.speaker, text=g.text, outlets=tuple(g.outlets))
-            for _, g in rank_quotes(parts.quotes.items())[:SHOWN_QUOTES]
-        ]
-        figures = [
-            FigureLine(text=g.text, source=g.source)
-            for _, g in rank_figures(parts.figures.items())[:SHOWN_FIGURES]
-        ]
-        return StoryItem(
-            key=story.story_id,
-            title=story.title,
-            url=story.url,
-            outlets=story.outlets,
-            first_seen=story.first_seen,
-            quotes=tuple(quotes),
-            figures=tuple(figures),
-            why=why,
-        ), planned
-    new_quotes = [(k, g) for k, g in parts.quotes.items() if k not in previous.quote_keys]
-    new_figures = [(k, g) for k, g in parts.figures.items() if k not in previous.figure_keys]
-    new_outlets = tuple(o for o in story.outlets if o not in previous.outlets)
-    if not new_quotes and not new_figures and not new_outlets:
-        return None
+    updated = previous is not None
+    quote_pool = list(parts.quotes.items())
+    figure_pool = list(parts.figures.items())
+    new_outlets: tuple[str, ...] = ()
+    if previous is not None:  # sent before: only what it gained since is shown, marked new
+        quote_pool = [(k, g) for k, g in quote_pool if k not in previous.quote_keys]
+        figure_pool = [(k, g) for k, g in figure_pool if k not in previous.figure_keys]
+        new_outlets = tuple(o for o in story.outlets if o not in previous.outlets)
+        if not quote_pool and not figure_pool and not new_outlets:
+            return None
     quotes = [
-        QuoteLine(speaker=g.speaker, text=g.text, outlets=tuple(g.outlets), new=True)
-        for _, g in rank_quotes(new_quotes)[:SHOWN_QUOTES]
+        QuoteLine(speaker=g.speaker, text=g.text, outlets=tuple(g.outlets), new=updated)
+        for _, g in rank_quotes(quote_pool)[:SHOWN_QUOTES]
     ]
     figures = [
-        FigureLine(text=g.text, source=g.source, new=True)
-        for _, g in rank_figures(new_figures)[:SHOWN_FIGURES]
+        FigureLine(text=g.text, source=g.source, new=updated)
+        for _, g in rank_figures(figure_pool)[:SHOWN_FIGURES]
     ]
     return StoryItem(
         key=story.story_id,
@@ -302,10 +288,10 @@ def build_story_item(
         quotes=tuple(quotes),
         figures=tuple(figures),
         why=why,
-        updated=True,
+        updated=updated,
         new_outlets=new_outlets,
-        new_quotes=len(new_quotes),
-        new_figures=len(new_figures),
+        new_quotes=len(quote_pool) if updated else 0,
+        new_figures=len(figure_pool) if updated else 0,
     ), planned
 
 
@@ -352,10 +338,9 @@ def find_spikes(
         counts = count_days(seen.values(), zone, today)
         today_count, mean = counts[-1], sum(counts[-8:-1]) / 7
         if today_count >= rule.spike_min and today_count > rule.spike_factor * mean:
-            todays = sorted(
+            todays = sorted(  # newest first; ties by id, so the order never depends on row order
                 (s for s, t in seen.items() if t.astimezone(zone).date() == today),
-                key=lambda s: seen[s],
-                reverse=True,
+                key=lambda s: (-seen[s].timestamp(), s),
             )
             spikes.append((name, today_count, mean, counts, todays))
     spikes.sort(key=lambda s: (-(s[1] / s[2] if s[2] else float("inf")), -s[1], s[0]))
