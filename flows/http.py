@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -183,11 +184,24 @@ class _GuardedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+_SSL_LOCK = threading.Lock()
+_ssl_context: ssl.SSLContext | None = None
+
+
+def get_ssl_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: building one loads the CA bundle (~20 ms), and clients are per batch."""
+    global _ssl_context
+    with _SSL_LOCK:
+        if _ssl_context is None:
+            _ssl_context = httpx.create_ssl_context()
+        return _ssl_context
+
+
 def _guarded_transport(client: HttpClient, max_connections: int) -> httpx.HTTPTransport:
     """An httpx transport whose every TCP connection goes through _GuardedBackend."""
-    transport = httpx.HTTPTransport(retries=0)
+    transport = httpx.HTTPTransport(verify=get_ssl_context(), retries=0)
     transport._pool = httpcore.ConnectionPool(  # httpx 0.28 has no public hook for the network backend
-        ssl_context=httpx.create_ssl_context(), max_connections=max_connections,
+        ssl_context=get_ssl_context(), max_connections=max_connections,
         max_keepalive_connections=max_connections, keepalive_expiry=5.0, retries=0,
         network_backend=_GuardedBackend(client))
     return transport

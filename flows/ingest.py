@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import random
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -48,7 +49,9 @@ from warehouse.state import (
 
 Clock = Callable[[], datetime]
 FEEDS_IN_FLIGHT = 3  # feeds being fetched and parsed while another one loads
-QUIET_BATCH = 50  # feeds without new pages (304s, failures) are recorded this many to a transaction
+LOAD_PAGES = 250  # pages loaded in one transaction (fewer transactions: fewer file opens and checkpoints)
+LOAD_SECONDS = 10.0  # ... unless collected pages have waited this long for more
+QUIET_BATCH = 50  # feeds loaded (or, without new pages, recorded) at most this many to a transaction
 POLL_BATCH = 50  # feeds polled by one task, in parallel threads
 INGEST_LOCK = "ingest"  # held by ingest and maintenance runs: two of them never write at once
 
@@ -314,11 +317,21 @@ def record_feeds(settings: Settings, run_id: str, collected: list[tuple[FeedOutc
 def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary: IngestSummary) -> None:
     """Poll feeds in batches, then collect the ones with news a few at a time while this thread loads, in order.
 
-    Fetching waits on the network and parsing runs in the parse pool, so the cores stay busy while a feed loads;
-    at most FEEDS_IN_FLIGHT collected feeds wait in memory. Feeds with nothing new are recorded QUIET_BATCH to a
-    transaction. Each job runs in a copy of this thread's context, so its Prefect tasks belong to the flow run.
+    Fetching waits on the network and parsing runs in the parse pool, so the cores stay busy while feeds load;
+    at most FEEDS_IN_FLIGHT feeds are being collected. Collected feeds are loaded together, one transaction per
+    LOAD_PAGES pages (or QUIET_BATCH feeds, or LOAD_SECONDS of waiting): each transaction opens, writes and
+    checkpoints the file, a fixed cost worth sharing. Each job runs in a copy of this thread's context, so its
+    Prefect tasks belong to the flow run.
     """
-    quiet: list[tuple[FeedOutcome, list[PageResult | Reject]]] = []
+    ready: list[tuple[FeedOutcome, list[PageResult | Reject]]] = []
+    ready_pages = 0
+    ready_since = 0.0
+
+    def flush() -> None:
+        nonlocal ready, ready_pages
+        record_feeds(settings, run_id, ready, summary)
+        ready, ready_pages = [], 0
+
     with ThreadPoolExecutor(max_workers=FEEDS_IN_FLIGHT, thread_name_prefix="feed") as pool:
 
         def submit(feed: FeedState, outcome: FeedOutcome) -> Future[list[PageResult | Reject]]:
@@ -347,15 +360,14 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
                 outcome, future = pending.popleft()
                 results = future.result() if future is not None else []
                 refill()
-                if results:
-                    record_feeds(settings, run_id, [*quiet, (outcome, results)], summary)
-                    quiet = []
-                else:
-                    quiet.append((outcome, results))
-                    if len(quiet) >= QUIET_BATCH:
-                        record_feeds(settings, run_id, quiet, summary)
-                        quiet = []
-    record_feeds(settings, run_id, quiet, summary)
+                if not ready:
+                    ready_since = time.monotonic()
+                ready.append((outcome, results))
+                ready_pages += len(results)
+                if (ready_pages >= LOAD_PAGES or len(ready) >= QUIET_BATCH
+                        or (ready_pages and time.monotonic() - ready_since >= LOAD_SECONDS)):
+                    flush()
+    flush()
 
 
 def render_summary_markdown(summary: IngestSummary) -> str:
