@@ -26,6 +26,7 @@ ITEMS_PER_FEED = 50
 POLL_ITEMS_PER_FEED = 2  # the poll bench measures feeds, not pages: a short first pass
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_CLOSES_BLOCK = re.compile(r"</(?:div|header|section|figure|aside)>")
 _NUMBER = re.compile(r"\b\d[\d,]*\b")
 _WORD = re.compile(r"(?<![<&/=\w])\b[a-z]{4,}\b(?![^<]*>)")  # lower-case words outside tags and entities
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]{2,}\b")
@@ -57,6 +58,8 @@ def load_templates() -> list[Template]:
         if start < 0 or end < 0:
             continue
         matches = [m for m in _PARAGRAPH.finditer(html, start, end)]  # the article's own paragraphs only
+        while len(matches) > 1 and _CLOSES_BLOCK.search(html, matches[0].end(), matches[1].start()):
+            matches.pop(0)  # a standfirst in a box of its own stays in the head: the body goes after it
         if len(matches) < 4:
             continue
         templates.append(Template(head=html[:matches[0].start()], tail=html[matches[-1].end():],
