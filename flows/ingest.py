@@ -48,7 +48,7 @@ from warehouse.state import (
 )
 
 Clock = Callable[[], datetime]
-FEEDS_IN_FLIGHT = 3  # feeds being fetched and parsed while another one loads
+FEEDS_IN_FLIGHT = 6  # feeds being fetched and parsed while others load (more pages than one load batch)
 LOAD_PAGES = 250  # pages loaded in one transaction (fewer transactions: fewer file opens and checkpoints)
 LOAD_SECONDS = 10.0  # ... unless collected pages have waited this long for more
 QUIET_BATCH = 50  # feeds loaded (or, without new pages, recorded) at most this many to a transaction
