@@ -230,6 +230,80 @@ def _inline_lists(sql: str, lists: dict[str, list[str | None]]) -> str:
     return "".join(out).replace("getvariable('outlets')", _list_literal(lists["outlets"]))
 
 
+def _increment_sql(new: int, revised: int) -> list[str]:
+    """Statements that do what one ingest does to the synthetic warehouse: `new` articles published after the last
+    one (with quotes, figures, entities, topics; some words never seen before), and `revised` older articles
+    given a new revision (body and quotes replaced)."""
+    names = [f"{f} {s}" for s in SURNAMES for f in FIRST_NAMES][:300]
+    outlets = [f"The {a} {b}" for a in ("Daily", "Evening", "Morning", "Sunday") for b in
+               ("Ledger", "Courier", "Herald", "Post", "Chronicle", "Gazette", "Standard", "Times", "Echo", "Record")]
+    lists = {"names": names, "outlets": outlets, "roles": ROLES, "orgs": ORGS, "places": PLACES, "topics": TOPICS,
+             "units": UNITS, "subjects": SUBJECTS, "sources": SOURCES, "words": WORDS}
+    body = ("array_to_string(list_transform(range(120), k -> CASE WHEN k % 40 = 39 THEN 'neologism' || (b + k) "
+            "ELSE pick(getvariable('words'), hash(b, k, 60)) END), ' ')")
+    statements = [
+        "SET VARIABLE n0 = (SELECT count(*) FROM articles)",
+        "SET VARIABLE t0 = (SELECT max(first_seen) FROM articles)",
+        f"""CREATE OR REPLACE TEMP TABLE inc AS
+        SELECT i, getvariable('n0') + i AS b, md5('inc' || (getvariable('n0') + i))[:16] AS id,
+               1 + (hash(i, 61) % 40)::INTEGER AS o
+        FROM range({int(new)}) t(i)""",
+        f"""INSERT INTO articles (article_id, canonical_url, url, title, authors, published_at, published_at_source,
+                                  language, outlet, status, status_reason, body, body_hash, relevance,
+                                  relevance_evidence, feed_id, first_seen, last_seen, revision, same_text_as, run_id,
+                                  cluster_id, story_id)
+        SELECT id, 'https://outlet' || o || '.example/news/new-' || b,
+               'https://outlet' || o || '.example/news/new-' || b,
+               pick(getvariable('words'), hash(b, 11)) || ' ' || pick(getvariable('subjects'), hash(b, 13)),
+               [], getvariable('t0') + to_minutes(i::BIGINT), 'jsonld', 'en', list_element(getvariable('outlets'), o),
+               'full', NULL, {body}, md5({body}), 0.8, ['deportation'], NULL,
+               getvariable('t0') + to_minutes(i::BIGINT) + INTERVAL 10 MINUTE,
+               getvariable('t0') + to_minutes(i::BIGINT) + INTERVAL 10 MINUTE, 1, NULL, NULL, id, id
+        FROM inc""",
+        """INSERT INTO quotes
+        SELECT id, k, 'We will ' || pick(getvariable('words'), hash(b, k, 22)) || ' now.',
+               pick(getvariable('names'), hash(b, k, 21) % 40), pick(getvariable('roles'), hash(b, k, 21) % 40),
+               'direct', 'said', 100 * k, 100 * k + 20
+        FROM inc, range(3) r(k)""",
+        """INSERT INTO figures
+        SELECT id, k, (hash(b, k, 32) % 50000)::DOUBLE, 'people', 'some ' || pick(getvariable('subjects'), hash(b, k)),
+               pick(getvariable('subjects'), hash(b, k)), NULL, NULL, FALSE, pick(getvariable('sources'), hash(b, k)),
+               200 * k, 200 * k + 30
+        FROM inc, range(2) r(k)""",
+        """INSERT INTO entities
+        SELECT id, CASE WHEN k = 0 THEN pick(getvariable('names'), hash(b, 41))
+                        ELSE pick(getvariable('orgs'), hash(b, 42)) END,
+               CASE WHEN k = 0 THEN 'person' ELSE 'org' END, NULL, 1 + hash(b, k, 45) % 5
+        FROM inc, range(2) r(k)""",
+        "INSERT INTO topics SELECT id, pick(getvariable('topics'), hash(b, 50)), 0.7, ['synthetic'] FROM inc",
+        f"""CREATE OR REPLACE TEMP TABLE rev AS
+        SELECT article_id FROM articles WHERE hash(article_id) % 1000 = 7 ORDER BY article_id LIMIT {int(revised)}""",
+        """DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM rev)""",
+        """INSERT INTO quotes SELECT article_id, 0, 'The figures speak for themselves.', 'Alex Ashdown',
+               'the Home Secretary', 'direct', 'said', 0, 30 FROM rev""",
+        """UPDATE articles SET revision = revision + 1, body = body || ' Update: the deportation flight was cancelled.',
+               body_hash = md5(body || ' update'), last_seen = getvariable('t0')
+        WHERE article_id IN (SELECT article_id FROM rev)""",
+        "DROP TABLE inc",
+        "DROP TABLE rev",
+    ]
+    return [_inline_lists(statement, lists) for statement in statements]
+
+
+def time_incremental_refresh(db: Path, new: int = 50, revised: int = 5) -> dict[str, float]:
+    """Add `new` articles and revise `revised` (as one ingest would), then time the post-ingest refresh."""
+    with connect(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        for statement in _increment_sql(new, revised):
+            con.execute(statement)
+        con.execute("COMMIT")
+        started, started_cpu = time.perf_counter(), time.process_time()
+        state = refresh_search_index(con)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        con.execute("CHECKPOINT")
+    return {"seconds": seconds, "cpu": cpu, "changed": state.changed, "documents": state.documents}
+
+
 def build_synthetic_warehouse(db: Path, articles: int) -> dict[str, float]:
     """Create db with the schema and N synthetic articles (plus quotes, figures, entities, topics); step timings."""
     timings: dict[str, float] = {}
@@ -244,7 +318,7 @@ def build_synthetic_warehouse(db: Path, articles: int) -> dict[str, float]:
     with connect(db) as con:
         state = refresh_search_index(con, force=True)
         con.execute("CHECKPOINT")
-    timings["fts index + speakers"] = time.perf_counter() - started
+    timings["full refresh (article facts, derived rows, speakers, BM25 index)"] = time.perf_counter() - started
     timings["fts documents"] = state.documents
     return timings
 
@@ -268,14 +342,19 @@ def time_queries(db: Path, doc: Path = ANALYSTS_DOC, repeat: int = 7) -> list[Qu
 
 
 def render_table(articles: int, counts: dict[str, int], timings: dict[str, float],
-                 queries: list[QueryTiming], repeat: int) -> str:
+                 queries: list[QueryTiming], repeat: int, increment: dict[str, float] | None = None) -> str:
     """The bench report as Markdown."""
+    refresh = [] if not increment else [
+        f"incremental refresh after an ingest of {increment['new']:,.0f} new and {increment['revised']:,.0f} revised "
+        f"articles: {increment['seconds']:.2f} s ({increment['cpu']:.2f} s CPU), {increment['changed']:,.0f} "
+        f"articles re-derived, {increment['documents']:,.0f} in the search index"]
     lines = [
         f"warehouse bench: {articles:,} synthetic articles; " + ", ".join(f"{v:,} {k}" for k, v in counts.items()),
         f"machine: {platform.machine()}, {_cpu_count()} cores, Python {platform.python_version()}, "
         f"DuckDB {duckdb.__version__}; load average {os.getloadavg()[0]:.1f} (other processes share these cores)",
         "build: " + ("(reused an existing file)" if not timings else "") + ", ".join(f"{k} {v:.1f} s" if k != "fts documents" else f"{k} {int(v):,}"
                               for k, v in timings.items()),
+        *refresh,
         "",
         f"| query | question | median ms ({repeat} runs) | median CPU ms | rows | < 300 ms |",
         "|---|---|---:|---:|---:|:---:|",
@@ -290,16 +369,22 @@ def _cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_warehouse_bench(articles: int, db: Path | None = None, repeat: int = 7) -> str:
-    """Build (or reuse, when db exists) a synthetic warehouse and time every docs/analysts.md query."""
+def run_warehouse_bench(articles: int, db: Path | None = None, repeat: int = 7, new_articles: int = 50) -> str:
+    """Build (or reuse, when db exists) a synthetic warehouse, time the refresh after an ingest of `new_articles`
+    (0: skip it; a tenth as many older articles are revised too), then time every docs/analysts.md query."""
     with tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp:
         path = db or Path(tmp) / "bench.duckdb"
         timings: dict[str, float] = {}
+        increment: dict[str, float] | None = None
         if not path.exists():
             timings = build_synthetic_warehouse(path, articles)
+        if new_articles:
+            revised = max(1, new_articles // 10)
+            increment = {"new": new_articles, "revised": revised,
+                         **time_incremental_refresh(path, new_articles, revised)}
         with connect(path, read_only=True) as con:
             counts = {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]  # noqa: S608
                       for t in ("quotes", "figures", "entities", "topics", "speakers")}
             articles = int(con.execute("SELECT count(*) FROM articles").fetchone()[0])  # type: ignore[index]
         queries = time_queries(path, repeat=repeat)
-        return render_table(articles, counts, timings, queries, repeat)
+        return render_table(articles, counts, timings, queries, repeat, increment)

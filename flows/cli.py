@@ -198,7 +198,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from flows.bench_warehouse import run_warehouse_bench
 
         print(run_warehouse_bench(args.articles or 1_000_000, Path(args.db) if args.db else None,
-                                  repeat=args.repeat))
+                                  repeat=args.repeat, new_articles=args.new_articles))
         return 0
     if args.what == "dedup":
         from flows.bench_dedup import run_dedup_bench
@@ -420,6 +420,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="throughput: one JSON object instead of the table")
     p.add_argument("--db", help="warehouse: DuckDB file to build (default: a temp file, removed afterwards)")
     p.add_argument("--repeat", type=int, default=7, help="warehouse: runs per query (the median is reported)")
+    p.add_argument("--new-articles", type=int, default=50,
+                   help="warehouse: articles one timed ingest adds before the queries run (0: none)")
     p.add_argument("--data", help="benchmark data directory (read by path, never copied)")
     p.add_argument("--out", help="where to write predictions (default: a temp dir)")
     p.add_argument("--backend", choices=["duckdb", "ducklake"], default="duckdb",

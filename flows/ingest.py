@@ -49,7 +49,6 @@ from warehouse.state import (
 
 Clock = Callable[[], datetime]
 FEEDS_IN_FLIGHT = 6  # feeds being fetched and parsed while others load (more pages than one load batch)
-LOAD_PAGES = 250  # pages loaded in one transaction (fewer transactions: fewer file opens and checkpoints)
 LOAD_SECONDS = 10.0  # ... unless collected pages have waited this long for more
 QUIET_BATCH = 50  # feeds loaded (or, without new pages, recorded) at most this many to a transaction
 POLL_BATCH = 50  # feeds polled by one task, in parallel threads
@@ -319,9 +318,9 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
 
     Fetching waits on the network and parsing runs in the parse pool, so the cores stay busy while feeds load;
     at most FEEDS_IN_FLIGHT feeds are being collected. Collected feeds are loaded together, one transaction per
-    LOAD_PAGES pages (or QUIET_BATCH feeds, or LOAD_SECONDS of waiting): each transaction opens, writes and
-    checkpoints the file, a fixed cost worth sharing. Each job runs in a copy of this thread's context, so its
-    Prefect tasks belong to the flow run.
+    settings.load_batch_pages pages (or QUIET_BATCH feeds, or LOAD_SECONDS of waiting): each transaction opens,
+    writes and checkpoints the file, a fixed cost worth sharing; a crash loses at most that batch, which the next
+    run fetches again. Each job runs in a copy of this thread's context, so its Prefect tasks belong to the run.
     """
     ready: list[tuple[FeedOutcome, list[PageResult | Reject]]] = []
     ready_pages = 0
@@ -364,7 +363,7 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
                     ready_since = time.monotonic()
                 ready.append((outcome, results))
                 ready_pages += len(results)
-                if (ready_pages >= LOAD_PAGES or len(ready) >= QUIET_BATCH
+                if (ready_pages >= settings.load_batch_pages or len(ready) >= QUIET_BATCH
                         or (ready_pages and time.monotonic() - ready_since >= LOAD_SECONDS)):
                     flush()
     flush()

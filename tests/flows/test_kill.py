@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from flows.ingest import ingest_flow
+from flows.ingest import FEEDS_IN_FLIGHT, ingest_flow
 from flows.settings import load_settings
 from tests.faultserver import FEED_TYPE, FaultServer, Reply, make_article, make_rss
 from warehouse.db import connect
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 PROJECT = Path(__file__).resolve().parents[2]
-FEEDS, PAGES = 6, 10
+PAGES = 10
+FEEDS = FEEDS_IN_FLIGHT + 4  # more feeds than are collected at once, so the kill lands mid-run
 
 
 def write_config(tmp_path: Path, server: FaultServer) -> Path:
@@ -26,7 +27,7 @@ def write_config(tmp_path: Path, server: FaultServer) -> Path:
                     for n in range(FEEDS))
     config = tmp_path / "newsmon.toml"
     config.write_text(
-        f'[newsmon]\ndb = "kill.duckdb"\n\n[http]\nallow_hosts = ["127.0.0.1"]\nper_host_interval = 0.0\n'
+        f'[newsmon]\ndb = "kill.duckdb"\nload_batch_pages = {PAGES}\n\n[http]\nallow_hosts = ["127.0.0.1"]\nper_host_interval = 0.0\n'
         f"per_host_concurrency = 2\ntimeout = 5.0\nrobots = false\n\n{feeds}", encoding="utf-8")
     return config
 
@@ -54,7 +55,7 @@ def wait_for(condition, timeout: float, process: subprocess.Popen[bytes]) -> Non
         if process.poll() is not None:
             raise AssertionError(f"ingest exited early ({process.returncode}): {process.stderr.read().decode()}")
         time.sleep(0.02)
-    raise AssertionError("timed out waiting for the ingest to reach feed 4")
+    raise AssertionError("timed out waiting for the ingest to reach the marker page")
 
 
 def test_sigkill_mid_run_then_rerun_loses_nothing_and_doubles_nothing(tmp_path: Path) -> None:
@@ -67,10 +68,11 @@ def test_sigkill_mid_run_then_rerun_loses_nothing_and_doubles_nothing(tmp_path: 
         process = subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", "--config", str(config)],
                                    cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
-            # feeds load in URL order while the next FEEDS_IN_FLIGHT are collected: feed k + FEEDS_IN_FLIGHT + 1 is
-            # requested only after feed k's load committed, so once feed 4's pages are in flight, feed 0 is stored
-            # and later feeds are half-fetched or mid-load
-            wait_for(lambda: server.count("/feed4.xml") >= 1 and server.count("/news/4/0") >= 1, 120, process)
+            # one feed a transaction (load_batch_pages = PAGES), loaded in URL order while the next FEEDS_IN_FLIGHT
+            # are collected: feed k + FEEDS_IN_FLIGHT + 1 is requested only after feed k's load committed, so once
+            # its pages are in flight, feed 0 is stored and later feeds are half-fetched or mid-load
+            marker = f"/news/{FEEDS_IN_FLIGHT + 1}/0"
+            wait_for(lambda: server.count(marker) >= 1, 120, process)
         finally:
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from parsers.records import Article
+from parsers.records import Article, Entity, Quote
 from parsers.urls import hash_text
 from warehouse.db import connect, ensure_schema, extension_path, load_extension, transaction
 from warehouse.fts import refresh_search_index
@@ -62,14 +63,108 @@ def test_search_stems_words_and_ranks_the_best_match_first(db: Path) -> None:
     assert search(db, "rwanda") == []
 
 
-def test_scores_equal_the_extensions_own_bm25(db: Path) -> None:
-    with connect(db, read_only=True) as con:
+EXTENSION_INDEX = ("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', stemmer = 'porter', "
+                   "stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)")
+
+
+def compare_with_the_extension(db: Path, query: str) -> tuple[dict[str, float], dict[str, float]]:
+    """search_articles() scores and the fts extension's own match_bm25() over an index it builds itself."""
+    with connect(db) as con:
         load_extension(con, "fts")
-        ours = dict(con.execute("SELECT article_id, score FROM search_articles('foreign criminals deported')").fetchall())
-        theirs = dict(con.execute("SELECT article_id, fts_main_articles.match_bm25(article_id, "
-                                  "'foreign criminals deported') AS s FROM articles WHERE s IS NOT NULL").fetchall())
+        ours = dict(con.execute("SELECT article_id, score FROM search_articles(?)", [query]).fetchall())
+        con.execute(EXTENSION_INDEX)
+        theirs = dict(con.execute("SELECT article_id, fts_main_articles.match_bm25(article_id, ?) AS s FROM articles "
+                                  "WHERE s IS NOT NULL", [query]).fetchall())
+        con.execute("DROP SCHEMA fts_main_articles CASCADE")
+    return ours, theirs
+
+
+def test_scores_equal_the_extensions_own_bm25(db: Path) -> None:
+    ours, theirs = compare_with_the_extension(db, "foreign criminals deported")
     assert ours.keys() == theirs.keys() and len(ours) == 2
-    assert all(abs(ours[k] - theirs[k]) < 1e-5 for k in ours)
+    assert all(abs(ours[k] - theirs[k]) < 1e-9 for k in ours)
+
+
+def test_scores_stay_equal_after_incremental_refreshes_with_new_and_revised_articles(db: Path) -> None:
+    load(db, [article("http://a.example/rwanda", "Rwanda flights: criminals deported?",
+                      "The Rwanda scheme was scrapped. Héllo, x-ray 19,244 don't DEPORT deportees; deported!"),
+              article("http://a.example/empty", "", "")],
+         at=T0 + timedelta(hours=1))
+    load(db, [article("http://a.example/deport", "Badenoch: foreign criminals should be deported",
+                      "Revised: foreign criminals will be deported, and criminals deported again.")],
+         at=T0 + timedelta(hours=2))
+    with connect(db) as con:
+        state = refresh_search_index(con)
+    assert state.rebuilt and not state.full and state.changed == 3 and state.documents == 5
+    for query in ("foreign criminals deported", "deportation of Criminals", "x-ray rwanda", "the"):
+        ours, theirs = compare_with_the_extension(db, query)
+        assert ours.keys() == theirs.keys()
+        assert all(abs(ours[k] - theirs[k]) < 1e-9 for k in ours), query
+    assert search(db, "revised") == ["http://a.example/deport"]
+    assert search(db, "should") == []  # a stop word
+
+
+def index_tables(db: Path) -> dict[str, list[tuple]]:
+    """The index and derived tables by content (document and term numbers replaced by what they stand for)."""
+    with connect(db, read_only=True) as con:
+        return {
+            "postings": con.execute("SELECT t.term, d.article_id, p.tf, p.len FROM derived.search_postings p "
+                                    "JOIN derived.search_terms t USING (termid) "
+                                    "JOIN derived.search_docs d USING (docid) ORDER BY ALL").fetchall(),
+            "df": con.execute("SELECT term, df FROM derived.search_terms WHERE df > 0 ORDER BY ALL").fetchall(),
+            "docs": con.execute("SELECT article_id, revision, len FROM derived.search_docs ORDER BY ALL").fetchall(),
+            "stats": con.execute("FROM derived.search_stats").fetchall(),
+            **{table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()  # noqa: S608 - constants
+               for table in ("article_facts", "derived.quote_rows", "derived.figure_rows", "derived.entity_rows",
+                             "derived.topic_rows", "derived.speaker_counts", "derived.role_counts", "speaker_roles")},
+            "speakers": con.execute("SELECT * EXCLUDE (refreshed_at) FROM speakers ORDER BY ALL").fetchall(),
+        }
+
+
+def quoted(url: str, body: str, quotes: tuple[tuple[str, str | None, str | None], ...],
+           people: tuple[tuple[str, str | None], ...]) -> Article:
+    return replace(article(url, body[:20], body),
+                   quotes=tuple(Quote(text=t, speaker=s, speaker_role=r, kind="direct", cue="said", start=0, end=5)
+                                for t, s, r in quotes),
+                   entities=tuple(Entity(name=n, type="person", role=r, mentions=1) for n, r in people))
+
+
+def test_an_incremental_refresh_leaves_what_a_full_rebuild_would(db: Path) -> None:
+    load(db, [quoted("http://b.example/1", "Ministers said more.", (("We act.", "Ann Lee", "the Home Secretary"),
+                                                                  ("No.", None, "a local resident")),
+                     (("Ann Lee", "Home Secretary"),)),
+              quoted("http://b.example/2", "The charity replied.", (("Shameful.", "Bo Ray", "a charity boss"),), ())],
+         at=T0 + timedelta(minutes=30))
+    with connect(db) as con:
+        refresh_search_index(con)
+    load(db, [article("http://a.example/rwanda", "Rwanda flights", "The Rwanda scheme was scrapped.")],
+         at=T0 + timedelta(hours=1))
+    load(db, [article("http://a.example/hotels", "Council objects to asylum hotel",
+                      "The council now says the hotel is suitable."),
+              # a revision takes a speaker's only quote away and gives another speaker a new role
+              quoted("http://b.example/2", "The charity replied again.", (("Ok.", "Ann Lee", "the shadow minister"),),
+                     (("Ann Lee", "shadow minister"),))],
+         at=T0 + timedelta(hours=2))
+    with connect(db) as con:
+        assert refresh_search_index(con).changed == 3
+    incremental = index_tables(db)
+    assert [r[0] for r in incremental["speakers"]] == ["Ann Lee"]
+    with connect(db) as con:
+        assert refresh_search_index(con, force=True).full
+    assert index_tables(db) == incremental
+    assert len(incremental["docs"]) == 6 and incremental["stats"] == [(6, sum(r[2] for r in incremental["docs"]))]
+
+
+def test_the_stop_words_and_tokenizer_are_the_extensions(db: Path) -> None:
+    text = "Héllo, x-ray 19,244 DON'T [deport] a.b_c  \tend"
+    with connect(db) as con:
+        load_extension(con, "fts")
+        con.execute(EXTENSION_INDEX)
+        ours = con.execute("SELECT list_sort(list(word)) FROM derived.search_stopwords").fetchone()
+        theirs = con.execute("SELECT list_sort(list(DISTINCT sw)) FROM fts_main_articles.stopwords").fetchone()
+        tokens = con.execute("SELECT derived.tokenize(?), fts_main_articles.tokenize(?)", [text, text]).fetchone()
+    assert ours == theirs and len(ours[0]) > 500
+    assert tokens is not None and tokens[0] == tokens[1]
 
 
 def test_index_is_rebuilt_only_when_articles_changed(db: Path) -> None:
@@ -130,3 +225,17 @@ def test_search_on_an_empty_warehouse_returns_nothing(tmp_path: Path) -> None:
     assert search(path, "anything") == []
     with pytest.raises(duckdb.Error), connect(path, read_only=True) as con:
         con.execute("INSERT INTO speakers (name, role_class) VALUES ('x', 'y')")  # read-only really is
+
+
+def test_a_re_clustered_article_is_re_derived_without_a_new_revision(db: Path) -> None:
+    load(db, [quoted("http://b.example/3", "A copy, as dedup later finds.", (("We act.", "Ann Lee", None),), ())],
+         at=T0 + timedelta(hours=1))
+    with connect(db) as con:
+        refresh_search_index(con)
+        con.execute("UPDATE articles SET cluster_id = 'cluster-9', story_id = 'story-9' "
+                    "WHERE canonical_url = 'http://b.example/3'")  # what a later cluster merge does
+        state = refresh_search_index(con)
+        keys = con.execute("SELECT f.cluster_key, f.story_key, q.cluster_key FROM article_facts f "
+                           "JOIN derived.quote_rows q USING (article_id)").fetchall()
+    assert state.changed == 1 and not state.full
+    assert keys == [("cluster-9", "story-9", "cluster-9")]

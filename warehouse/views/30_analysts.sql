@@ -1,17 +1,17 @@
 -- 30: the analysts' stable interface, re-created on every migrate. docs/analysts.md explains each view with examples.
 -- Trend views count articles the way a reader would: an article and its copies (the same text at another URL or
 -- outlet) count once ("articles"); "copies" counts every stored row. They leave out articles below the relevance
--- threshold and articles whose text is not complete (status other than 'full'); article_facts keeps everything.
+-- threshold (relevance_threshold(), 25_derived.sql) and articles whose text is not complete (status other than
+-- 'full'); article_facts keeps everything.
 -- Days are calendar days in London (Europe/London), from the publication time, or the time newsmon first saw the
 -- article when the page gave no trustworthy date.
--- article_facts is a table (migration 0003), refreshed after each ingest (warehouse/queries/refresh_article_facts.sql):
--- computing London days and cluster keys once, in time order, keeps every trend query fast at a million articles.
-
-CREATE OR REPLACE MACRO relevance_threshold() AS 0.3;
-COMMENT ON MACRO relevance_threshold IS 'Immigration relevance below which trend views leave an article out (newsmon.toml relevance_threshold, default 0.3).';
+-- article_facts (migration 0003) and the derived.*_rows tables (migration 0006: each quote, figure, entity and topic
+-- with its article's day, outlet and cluster key, in publication order) are kept current after each ingest by
+-- warehouse.fts: a filter on a day, week or month then reads only the matching row groups, which keeps every trend
+-- query fast at a million articles.
 
 CREATE OR REPLACE VIEW trend_articles AS
-SELECT * EXCLUDE (counted) FROM article_facts WHERE counted;
+SELECT * EXCLUDE (counted, revision) FROM article_facts WHERE counted;
 COMMENT ON VIEW trend_articles IS 'The articles trend views count (relevant, complete text), copies included: count DISTINCT cluster_key.';
 COMMENT ON COLUMN trend_articles.article_id IS 'As in article_facts.article_id.';
 COMMENT ON COLUMN trend_articles.cluster_key IS 'As in article_facts.cluster_key.';
@@ -28,12 +28,12 @@ COMMENT ON COLUMN trend_articles.relevance IS 'As in article_facts.relevance.';
 COMMENT ON COLUMN trend_articles.status IS 'As in article_facts.status.';
 
 CREATE OR REPLACE VIEW daily_topic_counts AS
-SELECT f.day, t.topic,
-       count(DISTINCT f.cluster_key) AS articles,
+SELECT t.day, t.topic,
+       count(DISTINCT t.cluster_key) AS articles,
        count(*) AS copies,
-       count(DISTINCT f.outlet) AS outlets
-FROM trend_articles f
-JOIN topics t USING (article_id)
+       count(DISTINCT t.outlet) AS outlets
+FROM derived.topic_rows t
+WHERE t.counted
 GROUP BY ALL;
 COMMENT ON VIEW daily_topic_counts IS 'Articles per topic per London day (copies counted once).';
 COMMENT ON COLUMN daily_topic_counts.day IS 'London calendar day.';
@@ -43,12 +43,12 @@ COMMENT ON COLUMN daily_topic_counts.copies IS 'Stored rows, copies included.';
 COMMENT ON COLUMN daily_topic_counts.outlets IS 'Outlets that published on the topic that day.';
 
 CREATE OR REPLACE VIEW weekly_topic_counts AS
-SELECT f.week, t.topic,
-       count(DISTINCT f.cluster_key) AS articles,
+SELECT t.week, t.topic,
+       count(DISTINCT t.cluster_key) AS articles,
        count(*) AS copies,
-       count(DISTINCT f.outlet) AS outlets
-FROM trend_articles f
-JOIN topics t USING (article_id)
+       count(DISTINCT t.outlet) AS outlets
+FROM derived.topic_rows t
+WHERE t.counted
 GROUP BY ALL;
 COMMENT ON VIEW weekly_topic_counts IS 'Articles per topic per week starting Monday (copies counted once).';
 COMMENT ON COLUMN weekly_topic_counts.week IS 'Monday of the week (London).';
@@ -88,9 +88,8 @@ COMMENT ON COLUMN daily_story_counts.outlets IS 'Outlets carrying the story that
 COMMENT ON COLUMN daily_story_counts.outlet_list IS 'Those outlets, by name.';
 
 CREATE OR REPLACE VIEW mentions AS
-SELECT e.article_id, f.cluster_key, e.name, e.type, e.role, e.mentions, f.day, f.week, f.month, f.outlet, f.counted
-FROM entities e
-JOIN article_facts f USING (article_id);
+SELECT e.article_id, e.cluster_key, e.name, e.type, e.role, e.mentions, e.day, e.week, e.month, e.outlet, e.counted
+FROM derived.entity_rows e;
 COMMENT ON VIEW mentions IS 'Every person, organisation and place named in every article, with the article''s day and outlet.';
 COMMENT ON COLUMN mentions.article_id IS 'The article.';
 COMMENT ON COLUMN mentions.cluster_key IS 'Count DISTINCT cluster_key to count articles, not copies.';
@@ -121,14 +120,13 @@ COMMENT ON COLUMN entity_mentions_daily.mentions IS 'Mentions in all those artic
 COMMENT ON COLUMN entity_mentions_daily.outlets IS 'Outlets naming it that day.';
 
 CREATE OR REPLACE VIEW quote_facts AS
-SELECT q.article_id, f.cluster_key, q.seq, q.speaker,
+SELECT q.article_id, q.cluster_key, q.seq, q.speaker,
        coalesce(s.role_class, r.role_class, CASE WHEN q.speaker_role IS NULL THEN 'unknown' ELSE 'other' END)
            AS role_class,
        coalesce(s.party, r.party) AS party,
        q.speaker_role, q.text, q.kind, q.cue,
-       f.day, f.week, f.month, f.outlet, f.title, f.canonical_url, f.counted
-FROM quotes q
-JOIN article_facts f USING (article_id)
+       q.day, q.week, q.month, q.outlet, q.title, q.canonical_url, q.counted
+FROM derived.quote_rows q
 LEFT JOIN speakers s ON s.name = q.speaker
 LEFT JOIN speaker_roles r ON r.role_text = q.speaker_role;
 COMMENT ON VIEW quote_facts IS 'Every quote with its speaker''s role class and party, the article''s day, outlet and headline.';
@@ -169,10 +167,9 @@ COMMENT ON COLUMN speaker_quotes_daily.articles IS 'Articles quoting the speaker
 COMMENT ON COLUMN speaker_quotes_daily.copies IS 'Quote rows, copies included.';
 
 CREATE OR REPLACE VIEW figure_citations AS
-SELECT g.article_id, f.cluster_key, g.seq, g.value, g.unit, g.text, g.subject, g.source, g.change, g.baseline,
-       g.approximate, f.day, f.week, f.month, f.outlet, f.title, f.canonical_url, f.counted
-FROM figures g
-JOIN article_facts f USING (article_id);
+SELECT g.article_id, g.cluster_key, g.seq, g.value, g.unit, g.text, g.subject, g.source, g.change, g.baseline,
+       g.approximate, g.day, g.week, g.month, g.outlet, g.title, g.canonical_url, g.counted
+FROM derived.figure_rows g;
 COMMENT ON VIEW figure_citations IS 'Every numeric claim with the article''s day, outlet and headline.';
 COMMENT ON COLUMN figure_citations.article_id IS 'The article.';
 COMMENT ON COLUMN figure_citations.cluster_key IS 'Count DISTINCT cluster_key to count articles, not copies.';
