@@ -100,13 +100,15 @@ def compute_signature(text: str) -> Signature:
 
 def _densify(bins: dict[int, int]) -> tuple[int, ...]:
     """Fill empty bins from the next non-empty bin to the right, offset by the distance (rotation)."""
+    filled = [bins.get(i) for i in range(NUM_HASHES)]
     values = []
-    for i in range(NUM_HASHES):
-        for step in range(NUM_HASHES):
-            j = (i + step) % NUM_HASHES
-            if j in bins:
-                values.append((bins[j] + step * 0x9E37_79B1) & _M32 if step else bins[j])
-                break
+    for i, value in enumerate(filled):
+        if value is None:
+            step = 1
+            while (value := filled[(i + step) % NUM_HASHES]) is None:
+                step += 1
+            value = (value + step * 0x9E37_79B1) & _M32
+        values.append(value)
     return tuple(values)
 
 
@@ -407,3 +409,35 @@ def story_day(article: Article, seen: datetime) -> int:
     """Days since 1970-01-01 of the event: publication time when known, else when first seen."""
     moment = article.published_at or seen
     return int(moment.timestamp() // 86400)
+
+
+# ---------------------------------------------------------------------------------------------
+# Both, computed once where the page is parsed.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DedupKeys:
+    """An article's MinHash signature and story fingerprint, computed in the parse worker, not the loader.
+
+    `body_hash` and `scheme` say what they were computed from: the loader recomputes them for an article whose
+    body changed since (dataclasses.replace) or for another signature scheme.
+    """
+
+    scheme: str
+    body_hash: str
+    signature: Signature
+    fingerprint: StoryFingerprint
+
+
+def compute_dedup_keys(article: Article) -> DedupKeys:
+    """The signature and story fingerprint of a parsed article."""
+    return DedupKeys(SCHEME, article.body_hash, compute_signature(article.body), fingerprint_story(article))
+
+
+def resolve_dedup_keys(article: Article) -> tuple[Signature, StoryFingerprint]:
+    """The article's precomputed keys when they still match its body and the scheme, else computed now."""
+    keys = getattr(article, "dedup_keys", None)
+    if isinstance(keys, DedupKeys) and keys.scheme == SCHEME and keys.body_hash == article.body_hash:
+        return keys.signature, keys.fingerprint
+    return compute_signature(article.body), fingerprint_story(article)

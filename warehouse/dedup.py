@@ -5,21 +5,26 @@ MinHash and story fingerprint), dedup_clusters and dedup_stories (with merge lin
 (LSH band keys -> articles, story feature postings -> articles, signatures by article) live in a SQLite file
 beside the warehouse, `<warehouse>.dedup.sqlite`: a B-tree point lookup there costs ~0.05 ms and a few MB of
 memory at 1M articles, where a DuckDB ART index lookup costs ~1 ms and holds the whole index in memory
-(measured; docs/dedup.md). The SQLite file is derived: at the start of each batch it catches up on the
-dedup_signatures rows above its high-water `seq`, i.e. rows of committed batches, so a rolled-back batch
-leaves nothing in it; a missing or damaged file is rebuilt from DuckDB. (Should one transaction load twice
-and then roll back, its first call's rows would be indexed: such an entry names an article that is not in
-`articles`, and is ignored wherever it is found.)
+(measured; docs/dedup.md). The index also knows every indexed article's cluster, story and first_seen, so a
+check reads nothing from DuckDB: each dedup_signatures row carries them as they were when it was written, and
+the merges since are replayed from dedup_merges, in seq order. The SQLite file is derived: at the start of
+each batch it catches up, through a second connection that sees only committed rows, on the dedup_signatures
+and dedup_merges rows above its high-water marks, so a rolled-back batch leaves nothing in it; rows this
+transaction wrote earlier (a second load in one transaction) are matched through the batch's in-memory
+overlay. A missing, damaged or older-layout file is rebuilt from DuckDB, clusters and stories read from
+`articles`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +38,12 @@ from parsers.dedup import (
     Signature,
     StoryFingerprint,
     classify_copy,
-    compute_signature,
     derive_band_keys,
     derive_story_key,
     diff_copy,
     estimate_containment,
     estimate_jaccard,
-    fingerprint_story,
+    resolve_dedup_keys,
     score_story,
     select_retrieval_features,
     story_day,
@@ -51,17 +55,54 @@ _INDEX_SUFFIX = ".dedup.sqlite"
 _CATCH_UP_CHUNK = 20_000
 _MAX_STORY_CANDIDATES = 30
 _MAX_COPY_CLUSTERS = 3
+_STATE_CHUNK = 500  # ids a literal IN list reads from `articles` at once (only for rows written before 0007)
+_LAYOUT = "docs-state-v2"  # docs carry cluster_id, story_id, first_seen; a file of another layout is rebuilt
+_BULK_CACHE_KB = 262_144  # page cache while (re)building a whole index: 256 MB, then back to 16 MB
+_CACHE_KB = 16_000
+_WAL_PAGES = 20_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 _INDEX_DDL = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
     doc INTEGER PRIMARY KEY, article_id TEXT NOT NULL, sig BLOB NOT NULL, shingles INTEGER NOT NULL,
-    features TEXT NOT NULL, day INTEGER NOT NULL, seq INTEGER NOT NULL);
+    features TEXT NOT NULL, day INTEGER NOT NULL, seq INTEGER NOT NULL,
+    cluster_id TEXT NOT NULL, story_id TEXT NOT NULL, first_seen INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS docs_cluster ON docs (cluster_id);
+CREATE INDEX IF NOT EXISTS docs_story ON docs (story_id);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))
     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS postings (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))
     WITHOUT ROWID;
 """
+_LOAD_DDL = """
+DROP INDEX IF EXISTS docs_cluster;
+DROP INDEX IF EXISTS docs_story;
+CREATE TEMP TABLE IF NOT EXISTS load_docs AS SELECT * FROM docs WHERE 0;
+CREATE TEMP TABLE IF NOT EXISTS load_bands (key INTEGER, doc INTEGER);
+CREATE TEMP TABLE IF NOT EXISTS load_postings (key INTEGER, doc INTEGER);
+"""
+_LOAD_MOVE = """
+BEGIN;
+INSERT OR REPLACE INTO docs SELECT * FROM load_docs ORDER BY doc;
+INSERT OR IGNORE INTO bands SELECT key, doc FROM load_bands ORDER BY key, doc;
+INSERT OR IGNORE INTO postings SELECT key, doc FROM load_postings ORDER BY key, doc;
+DROP TABLE load_docs;
+DROP TABLE load_bands;
+DROP TABLE load_postings;
+COMMIT;
+"""
+_SIGNATURE_COLUMNS = "seq, article_id, minhash, shingles, story_features, story_day, is_copy"
+
+
+def to_micros(moment: datetime) -> int:
+    """A timezone-aware datetime as integer microseconds since the epoch (how the index stores first_seen)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def from_micros(micros: int) -> datetime:
+    """The UTC datetime of to_micros."""
+    return _EPOCH + micros * _MICROSECOND
 
 
 def doc_number(article_id: str) -> int:
@@ -102,6 +143,19 @@ class StoryCandidate:
     day: int
 
 
+def _is_abandoned(builder: str | None) -> bool:
+    """Whether a build marked by this process id stopped without finishing (its process is gone)."""
+    if builder is None:
+        return False
+    try:
+        os.kill(int(builder), 0)
+    except (ValueError, ProcessLookupError):
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
 class DedupIndex:
     """The LSH band and story posting index in SQLite beside the warehouse (or in memory)."""
 
@@ -110,15 +164,23 @@ class DedupIndex:
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         if self.path != ":memory:":
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA cache_size=-16000")  # 16 MB page cache: memory stays bounded at any size
-        self.db.executescript(_INDEX_DDL)
-        scheme = self._meta("scheme")
-        if scheme is not None and scheme != SCHEME:
+            self.db.execute("PRAGMA synchronous=NORMAL")  # a crash may lose the last catch-up, never corrupt
+            # Checkpoint (write back and fsync) every ~80 MB of log, not every 4 MB: a batch's catch-up writes
+            # ~1,000 scattered pages, and the default checkpointed after nearly every batch (44 against 14 ms
+            # a 50-article batch, measured at 100k articles).
+            self.db.execute(f"PRAGMA wal_autocheckpoint={_WAL_PAGES}")
+        self.db.execute(f"PRAGMA cache_size=-{_CACHE_KB}")  # 16 MB page cache: memory stays bounded
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        layout = f"{SCHEME}/{_LAYOUT}"
+        if self._meta("scheme") not in (None, layout) or _is_abandoned(self._meta("building")):
+            # another signature scheme or file layout, or a build that did not finish: start again
             self.db.executescript(
-                "DELETE FROM docs; DELETE FROM bands; DELETE FROM postings; DELETE FROM meta;"
+                "DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS bands; DROP TABLE IF EXISTS postings; "
+                "DELETE FROM meta;"
             )
-        self._set_meta("scheme", SCHEME)
+        self.db.executescript(_INDEX_DDL)
+        if self._meta("scheme") != layout:
+            self._set_meta("scheme", layout)
 
     def close(self) -> None:
         """Close the SQLite connection."""
@@ -142,45 +204,138 @@ class DedupIndex:
         """The highest dedup_signatures.seq indexed."""
         return int(self._meta("high_water") or 0)
 
-    def add_rows(self, rows: Iterable[tuple[int, str, bytes, int, Sequence[str], int, bool]]) -> int:
-        """Index (seq, article_id, minhash, shingles, story_features, story_day, is_copy) rows at once."""
+    @property
+    def merge_water(self) -> int:
+        """The highest dedup_merges.seq replayed."""
+        return int(self._meta("merge_water") or 0)
+
+    def add_rows(
+        self,
+        rows: Sequence[tuple[int, str, bytes, int, Sequence[str], int, bool, str, str, datetime]],
+        merges: Sequence[tuple[int, str, str, str]] = (),
+    ) -> int:
+        """Index (seq, article_id, minhash, shingles, story_features, story_day, is_copy, cluster_id,
+        story_id, first_seen) rows and replay (seq, kind, from_id, into_id) merges, in seq order, in one
+        SQLite transaction."""
+        if not rows and not merges:
+            return 0
+        high_water, merge_water = self.high_water, self.merge_water
+        steps: list[tuple[int, int, tuple[Any, ...]]] = [(r[0], 1, tuple(r)) for r in rows]
+        steps += [(m[0], 0, m) for m in merges]
+        steps.sort(key=lambda step: (step[0], step[1]))
+        self.db.execute("BEGIN")
+        try:
+            pending: list[tuple[Any, ...]] = []
+            for seq, is_row, step in steps:
+                if is_row:
+                    pending.append(step)
+                    high_water = max(high_water, seq)
+                    continue
+                self._insert_docs(pending)
+                pending = []
+                _, kind, old, into = step  # the statement warehouse.dedup ran on `articles`
+                column = "cluster_id" if kind == "cluster" else "story_id"
+                self.db.execute(f"UPDATE docs SET {column} = ? WHERE {column} = ?", [into, old])  # noqa: S608
+                merge_water = max(merge_water, seq)
+            self._insert_docs(pending)
+            self._set_meta("high_water", str(high_water))
+            self._set_meta("merge_water", str(merge_water))
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        return len(rows)
+
+    def _insert_docs(self, rows: Sequence[tuple[Any, ...]], table_prefix: str = "") -> None:
         docs, bands, postings = [], [], []
-        top = self.high_water
-        for seq, article_id, minhash, shingles, features, day, is_copy in rows:
+        for seq, article_id, minhash, shingles, features, day, is_copy, cluster_id, story_id, seen in rows:
             doc = doc_number(article_id)
-            docs.append((doc, article_id, minhash, shingles, "\n".join(features), day, seq))
+            docs.append(
+                (doc, article_id, minhash, shingles, "\n".join(features), day, seq, cluster_id, story_id,
+                 to_micros(seen))
+            )
             if shingles >= MIN_SHINGLES:
                 bands.extend((key, doc) for key in derive_band_keys(Signature.from_bytes(minhash, shingles)))
             if not is_copy:
                 fingerprint = StoryFingerprint(frozenset(features))
                 for feature in select_retrieval_features(fingerprint):
                     postings.append((derive_story_key(feature, day // 7), doc))
-            top = max(top, seq)
-        if not docs:
-            return 0
-        self.db.execute("BEGIN")
-        try:
-            self.db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", docs)
-            self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
-            self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?)", postings)
-            self._set_meta("high_water", str(top))
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
-        return len(docs)
+        if docs:
+            docs_table, bands_table, postings_table = (
+                table_prefix + t for t in ("docs", "bands", "postings")
+            )
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO {docs_table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", docs  # noqa: S608
+            )
+            self.db.executemany(f"INSERT OR IGNORE INTO {bands_table} VALUES (?, ?)", bands)  # noqa: S608
+            self.db.executemany(f"INSERT OR IGNORE INTO {postings_table} VALUES (?, ?)", postings)  # noqa: S608
 
     def catch_up(self, con: duckdb.DuckDBPyConnection) -> int:
-        """Index the dedup_signatures rows committed since the last catch-up (all of them for a new file)."""
+        """Index the dedup_signatures and dedup_merges rows since the last catch-up (all for a new file).
+
+        A new file takes every article's current cluster and story from `articles` (one join); afterwards each
+        catch-up replays the merges logged since and indexes the new rows with the ids they were written with,
+        in seq order.
+        """
+        high_water = self.high_water
+        if high_water == 0:
+            return self._build(con)
+        merges = read_merges(con, self.merge_water)
         cursor = con.execute(
-            "SELECT seq, article_id, minhash, shingles, story_features, story_day, is_copy "
-            "FROM dedup_signatures "
+            f"SELECT {_SIGNATURE_COLUMNS}, cluster_id, story_id, first_seen FROM dedup_signatures "  # noqa: S608
             "WHERE seq > ? AND scheme = ? ORDER BY seq",
-            [self.high_water, SCHEME],
+            [high_water, SCHEME],
         )
         total = 0
-        while chunk := cursor.fetchmany(_CATCH_UP_CHUNK):
-            total += self.add_rows(chunk)
+        while True:
+            chunk = cursor.fetchmany(_CATCH_UP_CHUNK)
+            last = len(chunk) < _CATCH_UP_CHUNK
+            upto = chunk[-1][0] if chunk and not last else None
+            now = [m for m in merges if upto is None or m[0] <= upto]
+            merges = merges[len(now) :]
+            total += self.add_rows(complete_states(con, chunk), now)
+            if last:
+                return total
+
+    def _build(self, con: duckdb.DuckDBPyConnection) -> int:
+        """Index every signature, with clusters and stories as `articles` holds them now (rows of gone
+        articles are left out).
+
+        Bulk path: rows are appended to temporary load tables and moved into the B-trees sorted by key, one
+        sequential pass instead of 30 random page writes an article (at 1M articles the index no longer fits
+        any page cache; 29 against 17 s at 100k articles, measured).
+        The file is marked `building` meanwhile, without fsyncs: a build that does not finish
+        is started again when the file is next opened.
+        """
+        merged_to = max((m[0] for m in read_merges(con, 0)), default=0)
+        cursor = con.execute(
+            "SELECT s.seq, s.article_id, s.minhash, s.shingles, s.story_features, s.story_day, s.is_copy, "
+            "coalesce(a.cluster_id, a.article_id), coalesce(a.story_id, a.article_id), a.first_seen "
+            "FROM dedup_signatures s JOIN articles a ON a.article_id = s.article_id "
+            "WHERE s.seq > 0 AND s.scheme = ? ORDER BY s.seq",
+            [SCHEME],
+        )
+        synchronous = int(self.db.execute("PRAGMA synchronous").fetchone()[0])
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute(f"PRAGMA cache_size=-{_BULK_CACHE_KB}")
+        self._set_meta("building", str(os.getpid()))
+        self.db.executescript(_LOAD_DDL)
+        total, top = 0, self.high_water
+        try:
+            while chunk := cursor.fetchmany(_CATCH_UP_CHUNK):
+                self.db.execute("BEGIN")
+                self._insert_docs(chunk, table_prefix="load_")
+                self.db.execute("COMMIT")
+                total += len(chunk)
+                top = max(top, max(r[0] for r in chunk))
+            self.db.executescript(_LOAD_MOVE + _INDEX_DDL)
+            self._set_meta("high_water", str(top))
+            self._set_meta("merge_water", str(merged_to))  # those merges are in `articles` already
+            self.db.execute("DELETE FROM meta WHERE key = 'building'")
+        finally:
+            self.db.execute(f"PRAGMA cache_size=-{_CACHE_KB}")
+            self.db.execute(f"PRAGMA synchronous={synchronous}")
+            self.db.execute("PRAGMA shrink_memory")
         return total
 
     def find_copy_candidates(self, band_keys: Sequence[int]) -> list[CopyCandidate]:
@@ -214,9 +369,59 @@ class DedupIndex:
         ).fetchone()
         return None if row is None else Signature.from_bytes(row[0], row[1])
 
+    def lookup_state(self, article_id: str) -> tuple[str, str, datetime, Signature] | None:
+        """One indexed article's current cluster_id, story_id, first_seen and signature."""
+        row = self.db.execute(
+            "SELECT cluster_id, story_id, first_seen, sig, shingles FROM docs "
+            "WHERE doc = ? AND article_id = ?",
+            [doc_number(article_id), article_id],
+        ).fetchone()
+        if row is None:
+            return None
+        return row[0], row[1], from_micros(row[2]), Signature.from_bytes(row[3], row[4])
+
+
+def read_merges(con: duckdb.DuckDBPyConnection, after: int) -> list[tuple[int, str, str, str]]:
+    """The (seq, kind, from_id, into_id) merges logged above a high water, in order."""
+    try:
+        return [
+            (int(r[0]), str(r[1]), str(r[2]), str(r[3]))
+            for r in con.execute(
+                "SELECT seq, kind, from_id, into_id FROM dedup_merges WHERE seq > ? ORDER BY seq", [after]
+            ).fetchall()
+        ]
+    except duckdb.CatalogException:  # a warehouse (or lake) without migration 0007
+        return []
+
+
+def complete_states(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Signature rows with their cluster, story and first_seen; rows written before 0007 read them from
+    `articles` (literal ids: DuckDB 1.5 looks a literal IN list up in the primary key). Rows whose article is
+    gone are dropped."""
+    missing = [r[1] for r in rows if r[7] is None or r[8] is None or r[9] is None]
+    states: dict[str, tuple[str, str, datetime]] = {}
+    for start in range(0, len(missing), _STATE_CHUNK):
+        ids = [i for i in missing[start : start + _STATE_CHUNK] if _HEX_ID.match(i)]
+        others = [i for i in missing[start : start + _STATE_CHUNK] if not _HEX_ID.match(i)]
+        query = (
+            "SELECT article_id, coalesce(cluster_id, article_id), coalesce(story_id, article_id), first_seen "
+            "FROM articles WHERE article_id IN "
+        )
+        found = con.execute(query + "(" + ",".join(f"'{i}'" for i in ids) + ")").fetchall() if ids else []
+        if others:
+            found += con.execute(query + "(SELECT unnest(?))", [others]).fetchall()
+        states.update((r[0], (r[1], r[2], r[3])) for r in found)
+    out = []
+    for r in rows:
+        if r[7] is not None and r[8] is not None and r[9] is not None:
+            out.append(tuple(r))
+        elif (state := states.get(r[1])) is not None:
+            out.append((*r[:7], *state))
+    return out
+
 
 def open_index(con: duckdb.DuckDBPyConnection) -> DedupIndex:
-    """Open the index beside this warehouse and bring it up to date with dedup_signatures."""
+    """Open the index beside this warehouse and bring it up to date with the committed dedup rows."""
     path = index_path_for(con)
     try:
         index = DedupIndex(path)
@@ -225,12 +430,68 @@ def open_index(con: duckdb.DuckDBPyConnection) -> DedupIndex:
             for suffix in ("", "-wal", "-shm"):
                 Path(path + suffix).unlink(missing_ok=True)
         index = DedupIndex(path)
-    index.catch_up(con)
+    committed = con.cursor()  # a second connection: it sees committed rows only, never this transaction's
+    try:
+        index.catch_up(committed)
+    finally:
+        committed.close()
     return index
 
 
+_OPEN: dict[tuple[str, int], tuple[DedupIndex, int]] = {}
+_OPEN_LOCK = threading.Lock()
+_MAX_OPEN = 4
+
+
+def acquire_index(con: duckdb.DuckDBPyConnection) -> DedupIndex:
+    """The index beside this warehouse, caught up, kept open for this thread's next batches.
+
+    Closing a SQLite connection checkpoints its write-ahead log into the file, and reopening costs a few ms:
+    the loading thread keeps its connection (one per file and thread; a file deleted or replaced since is
+    reopened). An in-memory warehouse gets a fresh index each time, as open_index gives.
+    """
+    path = index_path_for(con)
+    if path is None:
+        return open_index(con)
+    key = (path, threading.get_ident())
+    with _OPEN_LOCK:
+        cached = _OPEN.pop(key, None)
+    if cached is not None:
+        index, inode = cached
+        try:
+            current = os.stat(path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == inode:
+            committed = con.cursor()
+            try:
+                index.catch_up(committed)
+            finally:
+                committed.close()
+        else:
+            index.close()
+            cached = None
+    if cached is None:
+        index = open_index(con)
+    with _OPEN_LOCK:
+        _OPEN[key] = (index, os.stat(path).st_ino)
+        evicted = [_OPEN.pop(k)[0] for k in list(_OPEN)[: max(0, len(_OPEN) - _MAX_OPEN)]]
+    for old in evicted:  # least recently used first: a process loading many warehouses keeps a few open
+        old.close()
+    return index
+
+
+def release_indexes() -> None:
+    """Close the indexes acquire_index keeps open (tests, and a process about to delete index files)."""
+    with _OPEN_LOCK:
+        held = list(_OPEN.values())
+        _OPEN.clear()
+    for index, _ in held:
+        index.close()
+
+
 def rebuild_index(con: duckdb.DuckDBPyConnection) -> int:
-    """Delete the index file and rebuild it from dedup_signatures; returns the rows indexed."""
+    """Delete the index file and rebuild it from dedup_signatures and `articles`; returns the rows indexed."""
     path = index_path_for(con)
     if path:
         for suffix in ("", "-wal", "-shm"):
@@ -257,14 +518,12 @@ class DedupCounts:
 
 @dataclass(slots=True)
 class _Known:
-    """What the batch knows about an article: from this batch, or read from the warehouse."""
+    """What the batch knows about an article: from this batch, the index, or (rarely) the warehouse."""
 
     article_id: str
     cluster_id: str
     story_id: str
     first_seen: datetime
-    title: str | None
-    body: str
     signature: Signature | None = None
 
 
@@ -276,10 +535,14 @@ class _Batch:
     index: DedupIndex
     now: datetime
     known: dict[str, _Known] = field(default_factory=dict)
+    texts: dict[str, tuple[str | None, str]] = field(default_factory=dict)
     bands: dict[int, list[str]] = field(default_factory=dict)
     postings: dict[int, list[str]] = field(default_factory=dict)
     fingerprints: dict[str, tuple[StoryFingerprint, int]] = field(default_factory=dict)
+    redirects: dict[tuple[str, str], str] = field(default_factory=dict)
     article_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    diffs: dict[str, str] = field(default_factory=dict)  # copy -> canonical copy: copy_diff computed at write
+    stored_diffs: dict[str, str] = field(default_factory=dict)  # the same, for articles of earlier batches
     signature_rows: list[tuple[str, bytes, int, list[str], int, bool]] = field(default_factory=list)
     new_clusters: list[str] = field(default_factory=list)
     new_stories: list[str] = field(default_factory=list)
@@ -288,25 +551,74 @@ class _Batch:
     dry_run: bool = False
 
     def fetch(self, article_id: str) -> _Known | None:
-        """An article's current ids and text, from the batch or the warehouse (a primary-key lookup)."""
+        """An article's current ids: from the batch, else the index (no DuckDB read), else the warehouse."""
         if article_id in self.known:
             return self.known[article_id]
-        query = (
-            "SELECT article_id, coalesce(cluster_id, article_id), coalesce(story_id, article_id), "
-            "first_seen, "
-            "title, body FROM articles WHERE article_id = "
-        )
-        if _HEX_ID.match(article_id):
-            # A checked 16-hex-digit id written as a literal: DuckDB 1.5 uses the primary-key index for one
-            # but scans the table for a bound parameter (3.8 ms at 20k rows against 0.3 ms, measured).
-            row = self.con.execute(query + f"'{article_id}'").fetchone()
-        else:
-            row = self.con.execute(query + "?", [article_id]).fetchone()
-        if row is None:
-            return None
-        known = _Known(*row)
+        state = self.index.lookup_state(article_id)
+        if state is not None:
+            cluster_id, story_id, first_seen, signature = state
+            known = _Known(
+                article_id,
+                self.resolve("cluster", cluster_id),
+                self.resolve("story", story_id),
+                first_seen,
+                signature,
+            )
+        else:  # an article the index does not hold (loaded before its signature was kept): read it
+            query = (
+                "SELECT article_id, coalesce(cluster_id, article_id), coalesce(story_id, article_id), "
+                "first_seen FROM articles WHERE article_id = "
+            )
+            if _HEX_ID.match(article_id):
+                # A checked 16-hex-digit id written as a literal: DuckDB 1.5 uses the primary-key index for
+                # one but scans the table for a bound parameter (3.8 ms at 20k rows against 0.3 ms, measured).
+                row = self.con.execute(query + f"'{article_id}'").fetchone()
+            else:
+                row = self.con.execute(query + "?", [article_id]).fetchone()
+            if row is None:
+                return None
+            known = _Known(*row)
         self.known[article_id] = known
         return known
+
+    def resolve(self, kind: str, item: str) -> str:
+        """A cluster or story id after the merges of this transaction that the index does not hold yet."""
+        seen = {item}
+        while (into := self.redirects.get((kind, item))) is not None and into not in seen:
+            item = into
+            seen.add(item)
+        return item
+
+    def add_pending(
+        self, rows: Sequence[tuple[Any, ...]], merges: Sequence[tuple[int, str, str, str]]
+    ) -> None:
+        """Rows this transaction wrote in an earlier call, not committed: matched from memory, not indexed."""
+        for _, kind, old, into in merges:
+            self.redirects[(kind, old)] = into
+        for _, article_id, minhash, shingles, features, day, is_copy, cluster_id, story_id, seen in rows:
+            signature = Signature.from_bytes(minhash, shingles)
+            cluster_id, story_id = self.resolve("cluster", cluster_id), self.resolve("story", story_id)
+            self.known[article_id] = _Known(article_id, cluster_id, story_id, seen, signature)
+            if shingles >= MIN_SHINGLES:
+                for key in derive_band_keys(signature):
+                    self.bands.setdefault(key, []).append(article_id)
+            if not is_copy:
+                fingerprint = StoryFingerprint(frozenset(features))
+                for feature in select_retrieval_features(fingerprint):
+                    self.postings.setdefault(derive_story_key(feature, day // 7), []).append(article_id)
+                self.fingerprints[article_id] = (fingerprint, day)
+
+
+def _read_pending(batch: _Batch) -> None:
+    """Load into the overlay what this transaction wrote above the index's high water (usually nothing)."""
+    rows = batch.con.execute(
+        f"SELECT {_SIGNATURE_COLUMNS}, cluster_id, story_id, first_seen FROM dedup_signatures "  # noqa: S608
+        "WHERE seq > ? AND scheme = ? ORDER BY seq",
+        [batch.index.high_water, SCHEME],
+    ).fetchall()
+    merges = read_merges(batch.con, batch.index.merge_water)
+    if rows or merges:
+        batch.add_pending(complete_states(batch.con, rows), merges)
 
 
 def assign_dedup(
@@ -320,13 +632,18 @@ def assign_dedup(
     """
     if not new and not revised:
         return DedupCounts()
-    with open_index(con) as index:
+    index = acquire_index(con)
+    try:
         batch = _Batch(con=con, index=index, now=datetime.now(UTC))
+        _read_pending(batch)
         for article_id, article, seen in new:
             _assign_new(batch, article_id, article, seen)
         for article_id, article, seen in revised:
             _refresh_revision(batch, article_id, article, seen)
         _write_batch(batch)
+    finally:
+        if index.path == ":memory:":
+            index.close()
     return batch.counts
 
 
@@ -335,7 +652,8 @@ def check_article(
 ) -> dict[str, Any]:
     """The cluster and story a new article would get, writing nothing (what `newsmon bench dedup` times).
 
-    Merges it would cause are not run: the check stops at the decision.
+    The decision reads the index only, never DuckDB. Merges it would cause are not run, and `copy_diff` stays
+    None: loading computes it from the canonical copy's text, one read for the whole batch.
     """
     batch = _Batch(con=con, index=index, now=datetime.now(UTC), dry_run=True)
     _assign_new(batch, article_id, article, seen)
@@ -343,8 +661,9 @@ def check_article(
 
 
 def _assign_new(batch: _Batch, article_id: str, article: Article, seen: datetime) -> None:
-    signature = compute_signature(article.body)
-    known = _Known(article_id, article_id, article_id, seen, article.title, article.body, signature)
+    signature, fingerprint = resolve_dedup_keys(article)
+    known = _Known(article_id, article_id, article_id, seen, signature)
+    batch.texts[article_id] = (article.title, article.body)
     update: dict[str, Any] = {
         "cluster_id": article_id,
         "copy_of": None,
@@ -357,7 +676,6 @@ def _assign_new(batch: _Batch, article_id: str, article: Article, seen: datetime
     keys = derive_band_keys(signature) if signature.shingles >= MIN_SHINGLES else []
     copy = _find_copy(batch, article_id, signature, keys) if keys else None
     day = story_day(article, seen)
-    fingerprint = fingerprint_story(article)
     if copy is not None and seen < copy[0].first_seen and not batch.dry_run:
         # Seen before the cluster's canonical copy (one run's pages are fetched together, then loaded feed by
         # feed): this article becomes the canonical copy, and the cluster is merged into its new one.
@@ -382,10 +700,8 @@ def _assign_new(batch: _Batch, article_id: str, article: Article, seen: datetime
             similarity=jaccard,
             containment=containment,
             story_id=canonical.story_id,
-            copy_diff=json.dumps(
-                diff_copy(canonical.title, canonical.body, article.title, article.body), ensure_ascii=False
-            ),
         )
+        batch.diffs[article_id] = canonical.article_id
         batch.counts.copies += 1
     elif article_id not in batch.article_updates:
         batch.new_clusters.append(article_id)
@@ -457,6 +773,15 @@ def _find_copy(
     return canonical, jaccard, estimate_containment(canonical_sig, signature, jaccard)
 
 
+def _log_merge(batch: _Batch, kind: str, old: str, into: str) -> None:
+    """Record a merge for the index (dedup_merges) and for the rest of this transaction (redirects)."""
+    batch.con.execute(
+        "INSERT INTO dedup_merges (kind, from_id, into_id, merged_at) VALUES (?, ?, ?, ?)",
+        [kind, old, into, batch.now],
+    )
+    batch.redirects[(kind, old)] = into
+
+
 def _merge_clusters(batch: _Batch, canonicals: list[_Known]) -> _Known:
     """Keep the cluster whose canonical copy was seen first; merge the others into it, lineage recorded."""
     canonicals.sort(key=lambda k: (k.first_seen, k.article_id))
@@ -470,6 +795,7 @@ def _merge_clusters(batch: _Batch, canonicals: list[_Known]) -> _Known:
         batch.con.execute(
             "UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", [survivor.cluster_id, loser.cluster_id]
         )
+        _log_merge(batch, "cluster", loser.cluster_id, survivor.cluster_id)
         for pending in batch.article_updates.values():
             if pending["cluster_id"] == loser.cluster_id:
                 pending["cluster_id"] = survivor.cluster_id
@@ -478,30 +804,19 @@ def _merge_clusters(batch: _Batch, canonicals: list[_Known]) -> _Known:
                 known.cluster_id = survivor.cluster_id
         loser_sig = loser.signature or batch.index.lookup_signature(loser.article_id)
         survivor_sig = survivor.signature or batch.index.lookup_signature(survivor.article_id)
-        values: dict[str, Any] = {
-            "cluster_id": survivor.cluster_id,
-            "copy_of": survivor.article_id,
-            "copy_diff": json.dumps(
-                diff_copy(survivor.title, survivor.body, loser.title, loser.body), ensure_ascii=False
-            ),
-        }
+        values: dict[str, Any] = {"cluster_id": survivor.cluster_id, "copy_of": survivor.article_id}
         if loser_sig is not None and survivor_sig is not None:
             values["similarity"] = estimate_jaccard(survivor_sig, loser_sig)
             values["containment"] = estimate_containment(survivor_sig, loser_sig, values["similarity"])
         if loser.article_id in batch.article_updates:
             batch.article_updates[loser.article_id].update(values)
+            batch.diffs[loser.article_id] = survivor.article_id
         else:
             batch.con.execute(
-                "UPDATE articles SET copy_of = ?, similarity = ?, containment = ?, copy_diff = ? "
-                "WHERE article_id = ?",
-                [
-                    values["copy_of"],
-                    values.get("similarity"),
-                    values.get("containment"),
-                    values["copy_diff"],
-                    loser.article_id,
-                ],
+                "UPDATE articles SET copy_of = ?, similarity = ?, containment = ? WHERE article_id = ?",
+                [values["copy_of"], values.get("similarity"), values.get("containment"), loser.article_id],
             )
+            batch.stored_diffs[loser.article_id] = survivor.article_id
         if loser.story_id != survivor.story_id:
             _merge_stories(batch, [survivor, loser])
     return survivor
@@ -559,6 +874,7 @@ def _merge_stories(batch: _Batch, firsts: list[_Known]) -> _Known:
             [survivor.story_id, batch.now, old],
         )
         batch.con.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [survivor.story_id, old])
+        _log_merge(batch, "story", old, survivor.story_id)
         for pending in batch.article_updates.values():
             if pending["story_id"] == old:
                 pending["story_id"] = survivor.story_id
@@ -578,27 +894,19 @@ def _refresh_revision(batch: _Batch, article_id: str, article: Article, seen: da
     if current is None:
         return
     cluster_id, copy_of, story_id, first_seen = current
-    signature = compute_signature(article.body)
-    fingerprint = fingerprint_story(article)
+    signature, fingerprint = resolve_dedup_keys(article)
+    batch.texts[article_id] = (article.title, article.body)
     update: dict[str, Any] = {"cluster_id": cluster_id, "copy_of": copy_of, "story_id": story_id}
     if copy_of is not None and (canonical := batch.fetch(copy_of)) is not None:
         canonical_sig = canonical.signature or batch.index.lookup_signature(copy_of)
         if canonical_sig is not None:
             copy, jaccard, containment = classify_copy(canonical_sig, signature)
-            update.update(
-                similarity=jaccard,
-                containment=containment,
-                copy_diff=json.dumps(
-                    diff_copy(canonical.title, canonical.body, article.title, article.body),
-                    ensure_ascii=False,
-                ),
-            )
+            update.update(similarity=jaccard, containment=containment)
+            batch.diffs[article_id] = copy_of
             if not copy:  # the edit made it a text of its own: it leaves the cluster, lineage kept in copy_of
                 update.update(cluster_id=article_id, copy_of=None)
                 batch.restarted_clusters.append(article_id)
-    batch.known[article_id] = _Known(
-        article_id, update["cluster_id"], story_id, first_seen, article.title, article.body, signature
-    )
+    batch.known[article_id] = _Known(article_id, update["cluster_id"], story_id, first_seen, signature)
     batch.article_updates[article_id] = {**_current_update(batch, article_id), **update}
     batch.con.execute("DELETE FROM dedup_signatures WHERE article_id = ?", [article_id])
     batch.signature_rows.append(
@@ -622,6 +930,47 @@ def _current_update(batch: _Batch, article_id: str) -> dict[str, Any]:
     return dict(zip(keys, row, strict=True)) if row else dict.fromkeys(keys)
 
 
+def _id_list(ids: Iterable[str]) -> str:
+    """Checked 16-hex-digit ids as an SQL literal list (DuckDB 1.5 looks those up in the primary key)."""
+    return ",".join(f"'{i}'" for i in ids if _HEX_ID.match(i))
+
+
+def _read_texts(batch: _Batch, ids: set[str]) -> dict[str, tuple[str | None, str]]:
+    """Titles and bodies of the articles a batch's diffs need: from memory, else one read for all of them."""
+    texts = {i: batch.texts[i] for i in ids if i in batch.texts}
+    missing = ids - texts.keys()
+    hex_ids = [i for i in missing if _HEX_ID.match(i)]
+    rows = []
+    if hex_ids:
+        rows += batch.con.execute(
+            f"SELECT article_id, title, body FROM articles WHERE article_id IN ({_id_list(hex_ids)})"  # noqa: S608
+        ).fetchall()
+    if len(hex_ids) < len(missing):
+        rows += batch.con.execute(
+            "SELECT article_id, title, body FROM articles WHERE article_id IN (SELECT unnest(?))",
+            [[i for i in missing if not _HEX_ID.match(i)]],
+        ).fetchall()
+    texts.update((r[0], (r[1], r[2])) for r in rows)
+    return texts
+
+
+def _compute_diffs(batch: _Batch) -> None:
+    """copy_diff of every copy the batch made, against its canonical copy (one read of the stored texts)."""
+    pairs = {**batch.diffs, **batch.stored_diffs}
+    if not pairs:
+        return
+    texts = _read_texts(batch, set(pairs) | set(pairs.values()))
+    for target, canonical in pairs.items():
+        if target not in texts or canonical not in texts:
+            continue
+        (old_title, old_body), (title, body) = texts[canonical], texts[target]
+        diff = json.dumps(diff_copy(old_title, old_body, title, body), ensure_ascii=False)
+        if target in batch.diffs:
+            batch.article_updates[target]["copy_diff"] = diff
+        else:
+            batch.con.execute("UPDATE articles SET copy_diff = ? WHERE article_id = ?", [diff, target])
+
+
 def _write_batch(batch: _Batch) -> None:
     """The batch's rows: signatures, new clusters and stories, the articles' dedup columns (bulk statements).
 
@@ -631,8 +980,10 @@ def _write_batch(batch: _Batch) -> None:
     from warehouse.load import insert_columns  # warehouse.load calls this module: import here, not at the top
 
     con = batch.con
+    _compute_diffs(batch)
     if batch.signature_rows:
         rows = batch.signature_rows
+        updates = [batch.article_updates[r[0]] for r in rows]
         insert_columns(
             con,
             "dedup_signatures",
@@ -645,6 +996,9 @@ def _write_batch(batch: _Batch) -> None:
                 "story_day": [r[4] for r in rows],
                 "is_copy": [r[5] for r in rows],
                 "computed_at": [batch.now] * len(rows),
+                "cluster_id": [u["cluster_id"] for u in updates],
+                "story_id": [u["story_id"] for u in updates],
+                "first_seen": [batch.known[r[0]].first_seen for r in rows],
             },
         )
     for restarted in batch.restarted_clusters:  # a revision that left its cluster starts one of its own
@@ -685,13 +1039,17 @@ def _write_batch(batch: _Batch) -> None:
                 },
             }
         )
+        # With the ids also written as literals, DuckDB finds the rows through the primary key instead of
+        # joining the whole table (measured: 9 against 11 ms for 50 rows at 100k articles).
+        only = f" AND articles.article_id IN ({_id_list(ids)})" if all(_HEX_ID.match(i) for i in ids) else ""
         con.register("_newsmon_dedup_updates", updates)
         try:
             con.execute(
-                "UPDATE articles SET cluster_id = u.cluster_id, copy_of = u.copy_of, "
+                "UPDATE articles SET cluster_id = u.cluster_id, copy_of = u.copy_of, "  # noqa: S608
                 "similarity = u.similarity, "
                 "containment = u.containment, copy_diff = u.copy_diff::JSON, story_id = u.story_id, "
                 "story_score = u.story_score FROM _newsmon_dedup_updates u WHERE articles.article_id = u.id"
+                + only
             )
         finally:
             con.unregister("_newsmon_dedup_updates")

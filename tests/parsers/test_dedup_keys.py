@@ -1,0 +1,46 @@
+"""Dedup keys computed in the parse worker: the same as the loader's, picklable, and ignored once stale."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from types import SimpleNamespace
+
+from parsers.dedup import (
+    SCHEME,
+    compute_dedup_keys,
+    compute_signature,
+    fingerprint_story,
+    resolve_dedup_keys,
+)
+from parsers.urls import hash_text
+from tests.parsers.test_dedup import RULING_A, WIRE, article, body
+
+
+def test_keys_equal_what_the_loader_computes_and_survive_pickling() -> None:
+    record = article(RULING_A)
+    keys = compute_dedup_keys(record)
+    assert keys.scheme == SCHEME and keys.body_hash == record.body_hash
+    assert keys.signature == compute_signature(record.body)
+    assert keys.fingerprint == fingerprint_story(record)
+    assert pickle.loads(pickle.dumps(keys)) == keys  # they cross the process pool with the Article
+
+
+def test_the_loader_uses_matching_keys_and_recomputes_stale_ones() -> None:
+    record = article(RULING_A)
+    keys = compute_dedup_keys(record)
+    carrier = SimpleNamespace(**{f.name: getattr(record, f.name) for f in dataclasses.fields(record)})
+    carrier.dedup_keys = keys
+    signature, fingerprint = resolve_dedup_keys(carrier)  # type: ignore[arg-type]
+    assert signature is keys.signature and fingerprint is keys.fingerprint
+    carrier.body = body(WIRE)  # edited after parsing: the keys no longer describe the body
+    carrier.body_hash = hash_text(carrier.body)
+    signature, fingerprint = resolve_dedup_keys(carrier)  # type: ignore[arg-type]
+    assert signature == compute_signature(carrier.body) != keys.signature
+    carrier.dedup_keys = dataclasses.replace(compute_dedup_keys(carrier), scheme="an-older-scheme")  # type: ignore[arg-type]
+    assert resolve_dedup_keys(carrier)[0] is not carrier.dedup_keys.signature  # type: ignore[arg-type]
+
+
+def test_an_article_without_keys_gets_them_computed() -> None:
+    record = article(WIRE)
+    assert resolve_dedup_keys(record) == (compute_signature(record.body), fingerprint_story(record))

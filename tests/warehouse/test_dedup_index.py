@@ -1,0 +1,106 @@
+"""The dedup index decides alone: merges are replayed into it, and a transaction sees its own rows."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.parsers.test_dedup import RULING_A, WIRE, wire_trimmed
+from tests.warehouse.test_dedup import T0, WIRE_URLS, aid, load, make, row
+from warehouse.db import connect, ensure_schema, transaction
+from warehouse.dedup import DedupIndex, check_article, index_path_for, open_index, release_indexes
+from warehouse.load import upsert_articles
+from warehouse.state import start_run
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "w.duckdb"
+    ensure_schema(path)
+    with connect(path) as con:
+        start_run(con, "run-1", "ingest", T0)
+    return path
+
+
+def test_after_a_merge_later_copies_of_the_absorbed_cluster_join_the_survivor(db: Path) -> None:
+    first, second, bridge = "http://p.example/1", "http://q.example/2", "http://r.example/3"
+    load(db, make(first, WIRE[:5]))
+    load(db, make(second, WIRE[3:], at=T0 + timedelta(hours=1)))
+    load(db, make(bridge, WIRE, at=T0 + timedelta(hours=2)))  # merges second's cluster into first's
+    later = "http://s.example/4"
+    load(db, make(later, [*WIRE[3:], "The Courier has asked for comment."], at=T0 + timedelta(hours=3)))
+    assert row(db, later)["cluster_id"] == aid(first)
+    with connect(db) as con, DedupIndex(index_path_for(con)) as index:
+        state = index.lookup_state(aid(second))
+        assert state is not None and state[0] == aid(first)  # the index holds the merged cluster
+        merges = con.execute("SELECT kind, from_id, into_id FROM dedup_merges WHERE kind = 'cluster'")
+        assert merges.fetchall() == [("cluster", aid(second), aid(first))]
+
+
+def test_a_check_reads_the_decision_from_the_index_alone(db: Path) -> None:
+    load(db, make(WIRE_URLS[0], WIRE, "Detainees locked up 22 hours a day"))
+    copy = make(WIRE_URLS[1], wire_trimmed(), at=T0 + timedelta(hours=1))
+    with connect(db) as con, open_index(con) as index:
+        con.execute("ALTER TABLE articles RENAME TO articles_elsewhere")  # a read of articles would fail
+        try:
+            decision = check_article(con, index, aid(WIRE_URLS[1]), copy.article, copy.fetched_at)
+        finally:
+            con.execute("ALTER TABLE articles_elsewhere RENAME TO articles")
+    assert decision["cluster_id"] == decision["copy_of"] == aid(WIRE_URLS[0])
+    assert decision["story_id"] == aid(WIRE_URLS[0]) and decision["copy_diff"] is None
+
+
+def test_two_loads_in_one_transaction_see_each_other_and_a_rollback_leaves_nothing(db: Path) -> None:
+    with pytest.raises(duckdb.Error), connect(db) as con, transaction(con):
+        upsert_articles(con, [make(WIRE_URLS[0], WIRE)], "run-1")
+        upsert_articles(con, [make(WIRE_URLS[1], wire_trimmed(), at=T0 + timedelta(hours=1))], "run-1")
+        cluster = con.execute(
+            "SELECT cluster_id FROM articles WHERE article_id = ?", [aid(WIRE_URLS[1])]
+        ).fetchone()
+        assert cluster == (aid(WIRE_URLS[0]),)
+        con.execute("SELECT error('boom')")
+    release_indexes()
+    with connect(db) as con, open_index(con) as index:
+        assert index.lookup_state(aid(WIRE_URLS[0])) is None
+        assert index.lookup_state(aid(WIRE_URLS[1])) is None
+
+
+def test_an_index_of_the_old_layout_is_rebuilt_with_clusters_from_articles(db: Path) -> None:
+    load(db, make(WIRE_URLS[0], WIRE))
+    load(db, make(WIRE_URLS[1], wire_trimmed(), at=T0 + timedelta(hours=1)))
+    release_indexes()
+    with connect(db) as con:
+        path = index_path_for(con)
+    assert path is not None
+    with DedupIndex(path) as index:
+        index.db.execute("UPDATE meta SET value = 'old-scheme' WHERE key = 'scheme'")
+    with connect(db) as con, open_index(con) as index:
+        state = index.lookup_state(aid(WIRE_URLS[1]))
+        assert state is not None and state[:2] == (aid(WIRE_URLS[0]), aid(WIRE_URLS[0]))
+        assert state[2] == T0 + timedelta(hours=1)
+
+
+def test_a_build_that_did_not_finish_is_started_again(db: Path) -> None:
+    load(db, make(WIRE_URLS[0], WIRE))
+    load(db, make("http://a.example/ruling", RULING_A, at=T0 + timedelta(hours=1)))  # indexes the first
+    release_indexes()
+    with connect(db) as con:
+        path = index_path_for(con)
+    assert path is not None
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with DedupIndex(path) as index:
+        index.db.execute("DELETE FROM docs")  # what a build killed half-way could leave
+        index.db.execute("INSERT INTO meta VALUES ('building', ?)", [str(gone.pid)])
+    with connect(db) as con, open_index(con) as index:
+        assert index.lookup_state(aid(WIRE_URLS[0])) is not None
+    with DedupIndex(path) as index:  # a build by a live process is left alone
+        index.db.execute("INSERT INTO meta VALUES ('building', ?)", [str(os.getpid())])
+    with DedupIndex(path) as index:
+        assert index.lookup_state(aid(WIRE_URLS[0])) is not None
