@@ -152,8 +152,8 @@ def fetch_page(client: HttpClient, entry: FeedEntry, feed: FeedState, now: Clock
         if refusal is not None:
             return Reject(url=entry.url, stage="page", reason=refusal, retryable="unreachable" in refusal, at=at)
         fetched = client.fetch(entry.url, kind="page")
-        article = parse_fetched(fetched.body, url=fetched.final_url, content_type=fetched.content_type,
-                                feed_entry=entry)
+        article, keys = parse_fetched(fetched.body, url=fetched.final_url, content_type=fetched.content_type,
+                                      feed_entry=entry)
     except TransientError as exc:
         return Reject(url=entry.url, stage="page", reason=str(exc), retryable=True, at=at)
     except (PermanentError, PageError) as exc:
@@ -164,7 +164,7 @@ def fetch_page(client: HttpClient, entry: FeedEntry, feed: FeedState, now: Clock
     if article.outlet is None and feed.outlet:
         article = replace(article, outlet=feed.outlet)
     return PageResult(article=article, fetched_url=entry.url, feed_id=feed.feed_id, entry_sig=sign_entry(entry),
-                      fetched_at=at)
+                      fetched_at=at, dedup_keys=keys)
 
 
 # Tasks take and return whole batches of pages: Prefect's default cache key would hash megabytes of inputs per call.

@@ -7,6 +7,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
+from parsers.dedup import DedupKeys, compute_dedup_keys
 from parsers.page import parse_page
 from parsers.records import Article, FeedEntry
 
@@ -47,9 +48,17 @@ def shutdown_parse_pool() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def parse_fetched(body: bytes, *, url: str, content_type: str | None, feed_entry: FeedEntry | None) -> Article:
+def parse_and_key(body: bytes, *, url: str, content_type: str | None,
+                  feed_entry: FeedEntry | None) -> tuple[Article, DedupKeys]:
+    """Parse a page and compute its dedup signature and story fingerprint (CPU work kept off the loading thread)."""
+    article = parse_page(body, url=url, content_type=content_type, feed_entry=feed_entry)
+    return article, compute_dedup_keys(article)
+
+
+def parse_fetched(body: bytes, *, url: str, content_type: str | None,
+                  feed_entry: FeedEntry | None) -> tuple[Article, DedupKeys]:
     """Parse a fetched page in the pool when one runs, else here; errors propagate as parse_page raises them."""
     pool = _pool
     if pool is None:
-        return parse_page(body, url=url, content_type=content_type, feed_entry=feed_entry)
-    return pool.submit(parse_page, body, url=url, content_type=content_type, feed_entry=feed_entry).result()
+        return parse_and_key(body, url=url, content_type=content_type, feed_entry=feed_entry)
+    return pool.submit(parse_and_key, body, url=url, content_type=content_type, feed_entry=feed_entry).result()

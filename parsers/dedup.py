@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from itertools import repeat
 
 from parsers.records import Article
@@ -303,7 +304,13 @@ class StoryFingerprint:
 
     def points(self) -> float:
         """Total points of the fingerprint."""
-        return sum(KIND_POINTS.get(f.split(":", 1)[0], 0.0) for f in self.features)
+        return _total_points(self.features)
+
+
+@lru_cache(maxsize=65_536)
+def _total_points(features: frozenset[str]) -> float:
+    """Points of a feature set; cached: a candidate's fingerprint is scored against many articles in a batch."""
+    return sum(KIND_POINTS.get(f.split(":", 1)[0], 0.0) for f in features)
 
 
 def _figure_key(value: float) -> str | None:
@@ -435,9 +442,10 @@ def compute_dedup_keys(article: Article) -> DedupKeys:
     return DedupKeys(SCHEME, article.body_hash, compute_signature(article.body), fingerprint_story(article))
 
 
-def resolve_dedup_keys(article: Article) -> tuple[Signature, StoryFingerprint]:
-    """The article's precomputed keys when they still match its body and the scheme, else computed now."""
-    keys = getattr(article, "dedup_keys", None)
+def resolve_dedup_keys(article: Article, keys: DedupKeys | None = None) -> tuple[Signature, StoryFingerprint]:
+    """Keys precomputed for the article (by the parse worker) when they still match its body and the scheme, else
+    computed now."""
+    keys = keys if keys is not None else getattr(article, "dedup_keys", None)
     if isinstance(keys, DedupKeys) and keys.scheme == SCHEME and keys.body_hash == article.body_hash:
         return keys.signature, keys.fingerprint
     return compute_signature(article.body), fingerprint_story(article)

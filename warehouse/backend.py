@@ -60,7 +60,7 @@ _CONFLICT_WORDS = ("conflict", "concurrent")
 # Tables the publish step leaves out: derived ones (rebuilt in the lake) and per-process ones.
 DERIVED_TABLES = ("article_facts", "speakers", "speaker_roles", "search_index_state", "run_locks", "_migrations")
 # Append-only logs: rows of this run go in with fresh ids (their sequences are per staging file).
-LOG_TABLES = {"feed_fetches": "fetch_id", "rejects": "reject_id", "dedup_signatures": "seq"}
+LOG_TABLES = {"feed_fetches": "fetch_id", "rejects": "reject_id", "dedup_signatures": "seq", "dedup_merges": "seq"}
 # Child rows of an article: replaced as a whole when the article is (re)written by the run.
 CHILD_TABLES = ("quotes", "figures", "entities", "topics", "article_revisions")
 

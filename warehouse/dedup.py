@@ -17,12 +17,13 @@ overlay. A missing, damaged or older-layout file is rebuilt from DuckDB, cluster
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,7 @@ from parsers.dedup import (
     MIN_SHINGLES,
     SCHEME,
     STORY_WINDOW_DAYS,
+    DedupKeys,
     Signature,
     StoryFingerprint,
     classify_copy,
@@ -549,6 +551,7 @@ class _Batch:
     restarted_clusters: list[str] = field(default_factory=list)
     counts: DedupCounts = field(default_factory=DedupCounts)
     dry_run: bool = False
+    keys: Mapping[str, DedupKeys] = field(default_factory=dict)  # precomputed by the parse workers, by article_id
 
     def fetch(self, article_id: str) -> _Known | None:
         """An article's current ids: from the batch, else the index (no DuckDB read), else the warehouse."""
@@ -625,16 +628,18 @@ def assign_dedup(
     con: duckdb.DuckDBPyConnection,
     new: Sequence[tuple[str, Article, datetime]],
     revised: Sequence[tuple[str, Article, datetime]] = (),
+    keys: Mapping[str, DedupKeys] | None = None,
 ) -> DedupCounts:
     """Give new articles their cluster and story, and refresh revised ones, inside the caller's transaction.
 
-    `new` and `revised` are (article_id, article, fetched_at) of rows already written to `articles`.
+    `new` and `revised` are (article_id, article, fetched_at) of rows already written to `articles`; `keys` are
+    signatures and fingerprints the parse workers computed, by article_id (the rest are computed here).
     """
     if not new and not revised:
         return DedupCounts()
     index = acquire_index(con)
     try:
-        batch = _Batch(con=con, index=index, now=datetime.now(UTC))
+        batch = _Batch(con=con, index=index, now=datetime.now(UTC), keys=keys or {})
         _read_pending(batch)
         for article_id, article, seen in new:
             _assign_new(batch, article_id, article, seen)
@@ -661,7 +666,7 @@ def check_article(
 
 
 def _assign_new(batch: _Batch, article_id: str, article: Article, seen: datetime) -> None:
-    signature, fingerprint = resolve_dedup_keys(article)
+    signature, fingerprint = resolve_dedup_keys(article, batch.keys.get(article_id))
     known = _Known(article_id, article_id, article_id, seen, signature)
     batch.texts[article_id] = (article.title, article.body)
     update: dict[str, Any] = {
@@ -837,9 +842,10 @@ def _find_story(
         for week in _weeks_around(day):
             for other in batch.postings.get(derive_story_key(feature, week), ()):
                 hits[other] = hits.get(other, 0) + 1
-    for other, n in hits.items():
-        if n >= 2 and abs(batch.fingerprints[other][1] - day) <= STORY_WINDOW_DAYS:
-            candidates[other] = batch.fingerprints[other]
+    in_batch = [(n, other) for other, n in hits.items()
+                if n >= 2 and abs(batch.fingerprints[other][1] - day) <= STORY_WINDOW_DAYS]
+    for _, other in heapq.nlargest(_MAX_STORY_CANDIDATES, in_batch):  # as many as the index query returns
+        candidates[other] = batch.fingerprints[other]
     candidates.pop(article_id, None)
     matches = []
     for other, (other_fp, _) in candidates.items():
@@ -894,7 +900,7 @@ def _refresh_revision(batch: _Batch, article_id: str, article: Article, seen: da
     if current is None:
         return
     cluster_id, copy_of, story_id, first_seen = current
-    signature, fingerprint = resolve_dedup_keys(article)
+    signature, fingerprint = resolve_dedup_keys(article, batch.keys.get(article_id))
     batch.texts[article_id] = (article.title, article.body)
     update: dict[str, Any] = {"cluster_id": cluster_id, "copy_of": copy_of, "story_id": story_id}
     if copy_of is not None and (canonical := batch.fetch(copy_of)) is not None:

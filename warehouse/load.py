@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
+from parsers.dedup import DedupKeys
 from parsers.records import Article
 from parsers.urls import derive_article_id
 from warehouse.db import quote_identifier
@@ -28,6 +29,7 @@ class PageResult:
     feed_id: str | None
     entry_sig: str | None
     fetched_at: datetime
+    dedup_keys: DedupKeys | None = None  # the signature and fingerprint, when the parse worker computed them
 
 
 @dataclass(slots=True)
@@ -166,7 +168,8 @@ def upsert_articles(con: duckdb.DuckDBPyConnection, pages: Sequence[PageResult],
     _insert_articles(con, new_rows, by_hash, run_id)
     counts.updated = _apply_revisions(con, updates, run_id)
     assign_dedup(con, [(i, p.article, p.fetched_at) for i, p in new_rows],
-                 [(i, p.article, p.fetched_at) for i, p in updates])
+                 [(i, p.article, p.fetched_at) for i, p in updates],
+                 keys={i: p.dedup_keys for i, p in (*new_rows, *updates) if p.dedup_keys is not None})
     if touched:
         con.execute("UPDATE articles SET last_seen = t.seen FROM (SELECT unnest(?) AS id, unnest(?) AS seen) t "
                     "WHERE articles.article_id = t.id", [list(touched), list(touched.values())])

@@ -44,3 +44,13 @@ def test_the_loader_uses_matching_keys_and_recomputes_stale_ones() -> None:
 def test_an_article_without_keys_gets_them_computed() -> None:
     record = article(WIRE)
     assert resolve_dedup_keys(record) == (compute_signature(record.body), fingerprint_story(record))
+
+
+def test_keys_passed_beside_the_article_are_used_when_they_match() -> None:
+    record = article(RULING_A)
+    keys = compute_dedup_keys(record)
+    signature, fingerprint = resolve_dedup_keys(record, keys)  # how the loader gets the parse worker's keys
+    assert signature is keys.signature and fingerprint is keys.fingerprint
+    stale = compute_dedup_keys(article(WIRE))  # another article's keys: its body_hash does not match
+    assert resolve_dedup_keys(record, stale)[0] == compute_signature(record.body) != stale.signature
+
