@@ -173,7 +173,10 @@ def _serve(n: int, items_per_feed: int, port_box: Any, ready: Any) -> None:
             self.end_headers()
             self.wfile.write(body)
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 256  # listen backlog: the default 5 drops SYNs of a burst of connections (1 s retries)
+
+    httpd = Server(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     port_box.value = httpd.server_address[1]
     ready.set()
