@@ -23,10 +23,9 @@ from tests.parsers.test_dedup import (
     wire_trimmed,
     wire_with_local_line,
 )
-from warehouse.db import connect, ensure_schema, transaction
+from warehouse.db import connect, transaction
 from warehouse.dedup import DedupIndex, index_path_for, rebuild_index
 from warehouse.load import PageResult, upsert_articles
-from warehouse.state import start_run
 
 T0 = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
 
@@ -55,15 +54,6 @@ def make(url: str, paras: list[str], title: str = "Headline", at: datetime = T0)
 
 def aid(url: str) -> str:
     return derive_article_id(url)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "w.duckdb"
-    ensure_schema(path)
-    with connect(path) as con:
-        start_run(con, "run-1", "ingest", T0)
-    return path
 
 
 def load(db: Path, *pages: PageResult) -> None:

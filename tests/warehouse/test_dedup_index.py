@@ -13,19 +13,9 @@ import pytest
 
 from tests.parsers.test_dedup import RULING_A, WIRE, wire_trimmed
 from tests.warehouse.test_dedup import T0, WIRE_URLS, aid, load, make, row
-from warehouse.db import connect, ensure_schema, transaction
+from warehouse.db import connect, transaction
 from warehouse.dedup import DedupIndex, check_article, index_path_for, open_index, release_indexes
 from warehouse.load import upsert_articles
-from warehouse.state import start_run
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "w.duckdb"
-    ensure_schema(path)
-    with connect(path) as con:
-        start_run(con, "run-1", "ingest", T0)
-    return path
 
 
 def test_after_a_merge_later_copies_of_the_absorbed_cluster_join_the_survivor(db: Path) -> None:
