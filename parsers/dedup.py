@@ -8,9 +8,8 @@ import re
 import struct
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from itertools import repeat
 
 from parsers.records import Article
@@ -301,16 +300,16 @@ class StoryFingerprint:
     """The features of one article's event: kind-prefixed strings ('figure:19244', 'person:kemi badenoch')."""
 
     features: frozenset[str]
+    # the features' total points, summed once: a candidate's fingerprint is scored against many articles
+    total: float = field(default=-1.0, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.total < 0:
+            object.__setattr__(self, "total", sum(KIND_POINTS.get(f.split(":", 1)[0], 0.0) for f in self.features))
 
     def points(self) -> float:
         """Total points of the fingerprint."""
-        return _total_points(self.features)
-
-
-@lru_cache(maxsize=65_536)
-def _total_points(features: frozenset[str]) -> float:
-    """Points of a feature set; cached: a candidate's fingerprint is scored against many articles in a batch."""
-    return sum(KIND_POINTS.get(f.split(":", 1)[0], 0.0) for f in features)
+        return self.total
 
 
 def _figure_key(value: float) -> str | None:
