@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import sys
 import threading
 import tomllib
 from dataclasses import dataclass
@@ -57,6 +58,14 @@ def load_manifest(directory: Path = DEMO_DIR) -> tuple[list[Resource], dict[str,
     return resources, outlets
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client hanging up a kept-alive connection is normal: no traceback on the console for it."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class ReplayServer:
     """A threaded HTTP server on 127.0.0.1 (random free port) serving the corpus by Host header and path."""
 
@@ -66,7 +75,7 @@ class ReplayServer:
         self.requests: list[tuple[str, str, int]] = []  # (host, path, status), for tests and benchmarks
         self._lock = threading.Lock()
         handler = self._make_handler()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="replay-server", daemon=True)
 
