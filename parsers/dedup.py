@@ -444,7 +444,6 @@ def compute_dedup_keys(article: Article) -> DedupKeys:
 def resolve_dedup_keys(article: Article, keys: DedupKeys | None = None) -> tuple[Signature, StoryFingerprint]:
     """Keys precomputed for the article (by the parse worker) when they still match its body and the scheme, else
     computed now."""
-    keys = keys if keys is not None else getattr(article, "dedup_keys", None)
-    if isinstance(keys, DedupKeys) and keys.scheme == SCHEME and keys.body_hash == article.body_hash:
+    if keys is not None and keys.scheme == SCHEME and keys.body_hash == article.body_hash:
         return keys.signature, keys.fingerprint
     return compute_signature(article.body), fingerprint_story(article)

@@ -31,14 +31,14 @@ def test_the_loader_uses_matching_keys_and_recomputes_stale_ones() -> None:
     keys = compute_dedup_keys(record)
     carrier = SimpleNamespace(**{f.name: getattr(record, f.name) for f in dataclasses.fields(record)})
     carrier.dedup_keys = keys
-    signature, fingerprint = resolve_dedup_keys(carrier)  # type: ignore[arg-type]
+    signature, fingerprint = resolve_dedup_keys(carrier, carrier.dedup_keys)  # type: ignore[arg-type]
     assert signature is keys.signature and fingerprint is keys.fingerprint
     carrier.body = body(WIRE)  # edited after parsing: the keys no longer describe the body
     carrier.body_hash = hash_text(carrier.body)
-    signature, fingerprint = resolve_dedup_keys(carrier)  # type: ignore[arg-type]
+    signature, fingerprint = resolve_dedup_keys(carrier, carrier.dedup_keys)  # type: ignore[arg-type]
     assert signature == compute_signature(carrier.body) != keys.signature
     carrier.dedup_keys = dataclasses.replace(compute_dedup_keys(carrier), scheme="an-older-scheme")  # type: ignore[arg-type]
-    assert resolve_dedup_keys(carrier)[0] is not carrier.dedup_keys.signature  # type: ignore[arg-type]
+    assert resolve_dedup_keys(carrier, carrier.dedup_keys)[0] is not carrier.dedup_keys.signature  # type: ignore[arg-type]
 
 
 def test_an_article_without_keys_gets_them_computed() -> None:
