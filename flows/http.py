@@ -210,9 +210,14 @@ def _guarded_transport(client: HttpClient, max_connections: int) -> httpx.HTTPTr
 class HttpClient:
     """A pooled httpx client with newsmon's limits; use as a context manager."""
 
-    def __init__(self, settings: HttpSettings, gate: HostGate = HOST_GATE) -> None:
+    def __init__(self, settings: HttpSettings, gate: HostGate = HOST_GATE, *, share: int = 1) -> None:
+        """share: how many processes fetch for the same run at once; this client takes 1/share of each host's
+        allowance (per-host concurrency divided, spacing and Crawl-delay multiplied) so together they stay polite."""
         self.settings = settings
         self.gate = gate
+        self.share = max(1, share)
+        self._host_concurrency = max(1, settings.per_host_concurrency // self.share)
+        self._host_interval = settings.per_host_interval * self.share
         self._resolve = {
             host.lower(): (addr.rsplit(":", 1)[0].strip("[]"), int(addr.rsplit(":", 1)[1]))
             for host, addr in settings.resolve
@@ -279,7 +284,7 @@ class HttpClient:
     def set_crawl_delay(self, url: str, seconds: float) -> None:
         """Space requests to url's host by a robots.txt Crawl-delay (capped at 60 s)."""
         host = (urlsplit(url).hostname or "").lower()
-        self.gate.set_interval(host, min(60.0, max(0.0, seconds)), self.settings.per_host_concurrency)
+        self.gate.set_interval(host, min(60.0, max(0.0, seconds)) * self.share, self._host_concurrency)
 
     def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
               kind: str | None = None) -> Fetched:
@@ -299,7 +304,7 @@ class HttpClient:
             self.check_address(current)
             host = (urlsplit(current).hostname or "").lower()
             try:
-                with self.gate.enter(host, self.settings.per_host_concurrency, self.settings.per_host_interval), \
+                with self.gate.enter(host, self._host_concurrency, self._host_interval), \
                         self._client.stream("GET", current, headers=headers) as response:
                     if response.status_code in _REDIRECTS and "location" in response.headers:
                         current = urljoin(current, response.headers["location"].strip())

@@ -19,13 +19,18 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows.errors import NewsmonError, PermanentError, TransientError
+from flows.errors import NewsmonError, TransientError
 from flows.http import HttpClient
-from flows.parsepool import ensure_parse_pool, parse_fetched, resolve_workers, shutdown_parse_pool
-from flows.robots import ROBOTS, RobotsPolicy
+from flows.parsepool import (
+    Failed,
+    Parsed,
+    collect_pages,
+    ensure_parse_pool,
+    resolve_workers,
+    shutdown_parse_pool,
+)
 from flows.settings import ScheduleSettings, Settings
 from parsers.feeds import FeedError, parse_feed
-from parsers.page import PageError
 from parsers.records import FeedEntry
 from warehouse.db import connect, ensure_schema, transaction
 from warehouse.fts import refresh_search_index
@@ -143,28 +148,15 @@ def poll_feed(client: HttpClient, feed: FeedState, now: Clock = utc_now) -> Feed
                        bozo_reason=(parsed.bozo_reason or "malformed feed") if parsed.bozo else None)
 
 
-def fetch_page(client: HttpClient, entry: FeedEntry, feed: FeedState, now: Clock = utc_now, *,
-               robots: RobotsPolicy | None = None) -> PageResult | Reject:
-    """Fetch and parse one article page (if robots.txt allows); any failure becomes a Reject naming the URL."""
-    at = now()
-    try:
-        refusal = robots.check(client, entry.url) if robots is not None else None
-        if refusal is not None:
-            return Reject(url=entry.url, stage="page", reason=refusal, retryable="unreachable" in refusal, at=at)
-        fetched = client.fetch(entry.url, kind="page")
-        article, keys = parse_fetched(fetched.body, url=fetched.final_url, content_type=fetched.content_type,
-                                      feed_entry=entry)
-    except TransientError as exc:
-        return Reject(url=entry.url, stage="page", reason=str(exc), retryable=True, at=at)
-    except (PermanentError, PageError) as exc:
-        return Reject(url=entry.url, stage="page", reason=str(exc), retryable=False, at=at)
-    except Exception as exc:  # a parser bug must not sink the run: record it and go on
-        return Reject(url=entry.url, stage="page", reason=f"{entry.url}: parser failed: {type(exc).__name__}: {exc}",
-                      retryable=False, at=at)
+def to_result(outcome: Parsed | Failed, entry: FeedEntry, feed: FeedState) -> PageResult | Reject:
+    """A fetched page as the loader takes it (the feed's outlet when the page names none), or its reject."""
+    if isinstance(outcome, Failed):
+        return Reject(url=entry.url, stage="page", reason=outcome.reason, retryable=outcome.retryable, at=outcome.at)
+    article = outcome.article
     if article.outlet is None and feed.outlet:
         article = replace(article, outlet=feed.outlet)
     return PageResult(article=article, fetched_url=entry.url, feed_id=feed.feed_id, entry_sig=sign_entry(entry),
-                      fetched_at=at, dedup_keys=keys)
+                      fetched_at=outcome.at, dedup_keys=outcome.keys)
 
 
 # Tasks take and return whole batches of pages: Prefect's default cache key would hash megabytes of inputs per call.
@@ -177,13 +169,12 @@ def poll_feeds_task(settings: Settings, feeds: list[FeedState]) -> list[FeedOutc
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
 def fetch_pages_task(settings: Settings, feed: FeedState, entries: list[FeedEntry]) -> list[PageResult | Reject]:
-    """One feed's new pages, fetched concurrently and parsed."""
+    """One feed's new pages, fetched and parsed in a worker process (or here, for a few pages)."""
     if not entries:
         return []
     ensure_parse_pool(resolve_workers(settings.parse_workers), len(entries))
-    with HttpClient(settings.http) as client, ThreadPoolExecutor(max_workers=settings.http.concurrency) as pool:
-        robots = ROBOTS if settings.http.robots else None
-        return list(pool.map(lambda e: fetch_page(client, e, feed, robots=robots), entries))
+    outcomes = collect_pages(settings.http, entries, robots=settings.http.robots)
+    return [to_result(outcome, entry, feed) for outcome, entry in zip(outcomes, entries, strict=True)]
 
 
 @task(name="load-batch", cache_policy=NO_CACHE, persist_result=False)

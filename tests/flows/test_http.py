@@ -188,6 +188,22 @@ def test_per_host_concurrency_limit(server: FaultServer) -> None:
     assert server.count("/slow") == 6 and server.max_in_flight == 1
 
 
+def test_a_client_sharing_hosts_with_other_processes_takes_its_share(server: FaultServer) -> None:
+    # two parse workers each fetch with share=2: a host allowing 2 at once gets 1 from each, spaced twice as far
+    server.routes["/slow"] = Reply(body=b"ok", delay=0.2)
+    settings = HttpSettings(allow_hosts=("127.0.0.1",), per_host_concurrency=2, per_host_interval=0.0)
+    gate = HostGate()
+    with HttpClient(settings, gate=gate, share=2) as client:
+        threads = [threading.Thread(target=client.fetch, args=(server.url("/slow"),)) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        client.set_crawl_delay(server.url("/"), 1.5)
+    assert server.count("/slow") == 4 and server.max_in_flight == 1
+    assert gate._slot("127.0.0.1", 1).interval == 3.0
+
+
 def test_per_host_spacing() -> None:
     # request starts through the gate (not arrivals at a server, which network jitter can bunch) are spaced
     gate = HostGate()
