@@ -192,18 +192,25 @@ def load_batch_task(settings: Settings, run_id: str,
     return counts
 
 
-def select_entries_to_fetch(settings: Settings, entries: list[FeedEntry]) -> list[FeedEntry]:
-    """Entries whose URL is new, or whose feed entry changed since it was stored; never a permanent reject."""
-    unique: dict[str, FeedEntry] = {}
-    for entry in entries:
-        unique.setdefault(entry.url, entry)
-    if not unique:  # unchanged (304), failed or empty feeds cost no warehouse access
-        return []
+def select_entries_to_fetch(settings: Settings, entry_lists: list[list[FeedEntry]]) -> list[list[FeedEntry]]:
+    """For each feed's entries, those whose URL is new or whose feed entry changed since it was stored, never a
+    permanent reject; a URL that several of these feeds list is fetched for the first of them only. One read."""
+    claimed: set[str] = set()
+    per_feed: list[dict[str, FeedEntry]] = []
+    for entries in entry_lists:
+        unique: dict[str, FeedEntry] = {}
+        for entry in entries:
+            if entry.url not in claimed:
+                unique.setdefault(entry.url, entry)
+        claimed.update(unique)
+        per_feed.append(unique)
+    if not claimed:  # unchanged (304), failed or empty feeds cost no warehouse access
+        return [[] for _ in entry_lists]
     with connect(settings.db) as con:
-        known = select_known_urls(con, list(unique))
-        refused = select_permanent_rejects(con, list(unique))
-    return [e for url, e in unique.items()
-            if url not in refused and (url not in known or known[url] != sign_entry(e))]
+        known = select_known_urls(con, list(claimed))
+        refused = select_permanent_rejects(con, list(claimed))
+    return [[e for url, e in unique.items() if url not in refused and (url not in known or known[url] != sign_entry(e))]
+            for unique in per_feed]
 
 
 def run_ingest(settings: Settings, run_id: str | None = None, *, honour_intervals: bool = False) -> IngestSummary:
@@ -278,11 +285,8 @@ def plan_next_poll(feed: FeedState, poll: FeedPoll, schedule: ScheduleSettings, 
     return replace(poll, next_poll_at=poll.fetched_at + timedelta(seconds=delay), disable_reason=disable)
 
 
-def collect_feed(settings: Settings, feed: FeedState, outcome: FeedOutcome) -> list[PageResult | Reject]:
-    """Pace a polled feed's next poll, and fetch and parse its new pages (no warehouse writes)."""
-    todo = select_entries_to_fetch(settings, outcome.entries)
-    outcome.poll = plan_next_poll(feed, replace(outcome.poll, new_entries=len(todo)), settings.schedule,
-                                  retry_after=outcome.retry_after)
+def collect_feed(settings: Settings, feed: FeedState, todo: list[FeedEntry]) -> list[PageResult | Reject]:
+    """Fetch and parse a polled feed's new pages (no warehouse writes)."""
     return fetch_pages_task(settings, feed, quote(todo)) if todo else []
 
 
@@ -324,12 +328,14 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
 
     with ThreadPoolExecutor(max_workers=FEEDS_IN_FLIGHT, thread_name_prefix="feed") as pool:
 
-        def submit(feed: FeedState, outcome: FeedOutcome) -> Future[list[PageResult | Reject]]:
-            return pool.submit(contextvars.copy_context().run, collect_feed, settings, feed, outcome)
+        def submit(feed: FeedState, todo: list[FeedEntry]) -> Future[list[PageResult | Reject]]:
+            return pool.submit(contextvars.copy_context().run, collect_feed, settings, feed, todo)
 
         for start in range(0, len(due), POLL_BATCH):
             chunk = due[start:start + POLL_BATCH]
-            polled = iter(zip(chunk, poll_feeds_task(settings, quote(chunk)), strict=True))
+            outcomes = poll_feeds_task(settings, quote(chunk))
+            todos = select_entries_to_fetch(settings, [outcome.entries for outcome in outcomes])
+            polled = iter(zip(chunk, outcomes, todos, strict=True))
             pending: deque[tuple[FeedOutcome, Future[list[PageResult | Reject]] | None]] = deque()
 
             def refill() -> None:
@@ -337,13 +343,11 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
                     item = next(polled, None)
                     if item is None:
                         return
-                    feed, outcome = item
-                    if outcome.entries:
-                        pending.append((outcome, submit(feed, outcome)))
-                    else:  # unchanged, failed or empty: only its poll is recorded
-                        outcome.poll = plan_next_poll(feed, outcome.poll, settings.schedule,
-                                                      retry_after=outcome.retry_after)
-                        pending.append((outcome, None))
+                    feed, outcome, todo = item
+                    outcome.poll = plan_next_poll(feed, replace(outcome.poll, new_entries=len(todo)),
+                                                  settings.schedule, retry_after=outcome.retry_after)
+                    # unchanged, failed or nothing new: only its poll is recorded
+                    pending.append((outcome, submit(feed, todo) if todo else None))
 
             refill()
             while pending:
