@@ -232,6 +232,16 @@ def test_304_and_unchanged_body_skip_the_pages(tmp_path: Path, server: FaultServ
     assert later == {"etag-feed": (304, True), "liar-feed": (200, True)}
 
 
+def test_a_page_two_feeds_list_is_fetched_once(tmp_path: Path, server: FaultServer) -> None:
+    server.routes["/shared"] = Reply(body=make_article("Shared", article_paragraphs("shared")))
+    server.routes["/feed-a"] = Reply(body=make_rss([("Shared", server.url("/shared"))]), content_type=FEED_TYPE)
+    server.routes["/feed-b"] = Reply(body=make_rss([("Shared", server.url("/shared"))], title="B"),
+                                     content_type=FEED_TYPE)
+    summary = ingest_flow(make_settings(tmp_path, server, ["/feed-a", "/feed-b"]))
+    assert (summary.feeds_polled, summary.fetched, summary.new) == (2, 1, 1)
+    assert server.count("/shared") == 1
+
+
 def test_scheduled_runs_honour_adaptive_intervals(tmp_path: Path, server: FaultServer) -> None:
     server.routes["/feed"] = Reply(body=make_rss([]), content_type=FEED_TYPE)
     settings = make_settings(tmp_path, server, ["/feed"])
