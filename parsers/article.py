@@ -168,7 +168,8 @@ _CALL_TO_ACTION = re.compile(
 _PAYWALL_HINT = re.compile(r"subscri|member|log ?in|sign ?in", re.I)
 _CTA_HINT = re.compile(r"©|\(c\)|copyright|rights|may not|apps?\b|advertis|sign up|letter", re.I)
 # Cyrillic letters that spammers use inside Latin words so that filters miss "Аdvеrtіѕе"
-_LATIN_LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсухіїјѕԁ", "ABEKMHOPCTXaeopcyxiijsd")
+_LOOKALIKE_CHARS = "АВЕКМНОРСТХаеорсухіїјѕԁ"
+_LATIN_LOOKALIKES = str.maketrans(_LOOKALIKE_CHARS, "ABEKMHOPCTXaeopcyxiijsd")
 _EDGE_PARAGRAPHS = 6
 
 _ARTICLE_TYPES = re.compile(r"article|blogposting|posting|report|review|newsarticle|scholarly", re.I)
@@ -353,7 +354,7 @@ def _empty_page(reason: str) -> ExtractedPage:
 
 
 def _parse_html(html: str) -> etree._Element | None:
-    if not html or not html.strip():
+    if not html or html.isspace():  # isspace: strip() would copy the whole page
         return None
     html = _XML_DECL.sub("", html, count=1)
     # a plain libxml2 HTML parser: lxml.html's element-class lookup costs more than the parse itself
@@ -397,7 +398,17 @@ def _text_of(el: etree._Element | None) -> str:
 
 
 def _word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    # the same body is counted up to three times (scorer, JSON-LD comparison, status): remember the last two
+    for counted, count in _last_counted:
+        if counted is text:
+            return count
+    count = len(_WORD.findall(text))
+    _last_counted[1] = _last_counted[0]
+    _last_counted[0] = (text, count)
+    return count
+
+
+_last_counted: list[tuple[str, int]] = [("", 0), ("", 0)]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1377,13 +1388,15 @@ def _trim_calls_to_action(body: str) -> tuple[str, str | None]:
     ]
     if not kept:  # a page that is nothing but a notice: keep it rather than invent emptiness
         return "\n\n".join(paragraphs) or body, prompt
+    if cut is None and len(kept) == len(paragraphs):
+        return body, prompt  # nothing dropped: the same string (its word count is remembered)
     return "\n\n".join(kept), prompt
 
 
 def _is_call_to_action(text: str) -> bool:
     if len(text) >= 400:
         return False
-    if not text.isascii():
+    if not text.isascii() and any(ch in text for ch in _LOOKALIKE_CHARS):  # translate() is slow on non-ASCII
         text = text.translate(_LATIN_LOOKALIKES)
     return _CTA_HINT.search(text) is not None and _CALL_TO_ACTION.search(text) is not None
 

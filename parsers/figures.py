@@ -209,6 +209,20 @@ _SOURCE_PATTERNS = (
         r"|revealed|reveals|said|says|claimed|published|recorded)\b"
     ),
 )
+# What each source pattern cannot match without (a literal scan, many times cheaper than the pattern): the
+# third pattern's noun and verb, the fourth's verb; None: no test.
+_SOURCE_NEEDS = (
+    None,
+    None,
+    re.compile(
+        rf"{_DATA_NOUNS}\s+(?:show|shows|showed|shown|reveal|reveals|revealed|suggest|suggests|suggested|indicate"
+        r"|indicates|indicated|found|find|finds|published|released|obtained|seen)\b"
+    ),
+    re.compile(
+        r"\s(?:estimated|estimates|calculated|calculates|found|finds|reported|reports|revealed|reveals|said|says"
+        r"|claimed|published|recorded)\b"
+    ),
+)
 _SOURCE_STRIP_RE = re.compile(
     r"^(?:(?:the|a|an|new|latest)\s+)+|(?:\s+(?:of|for|and|on|the))+$|[.,’']+$", re.IGNORECASE
 )
@@ -366,6 +380,74 @@ _FRACTION_FOLLOWERS = {
     "by", "at", "for", "year", "a", "the", "among", "between",
 }  # fmt: skip
 _HALF_AFTER_OK_RE = re.compile(r"^\s+(?:of|the|all)\b", re.IGNORECASE)
+_CARD_SPLIT_RE = re.compile(r"[\s-]+")
+_SPACES_RE = re.compile(r"\s+")
+_DEMONYM_END_RE = re.compile(r"(?:ans|ese|is|ers)$")
+_LETTER_AFTER_RE = re.compile(r"^[A-Za-z]")
+_UNIT_SUFFIX_AFTER_RE = re.compile(r"^(?:am|pm|p\b|s\b)", re.IGNORECASE)
+_DECADE_AFTER_RE = re.compile(r"^s\b")
+_PENCE_AFTER_RE = re.compile(r"^p\b")
+_SLASH_AFTER_RE = re.compile(r"^/\d")
+_MONTH_BEFORE_RE = re.compile(rf"\b(?:{_MONTHS})\.?\s+$", re.I)
+_YEAR_RANGE_BEFORE_RE = re.compile(r"\b(?:19|20)\d\d[-–/]$")
+_CAPITALISED_BEFORE_RE = re.compile(r"(?:^|[^.!?\n])\b([A-Z][A-Za-z]+)\s+$")
+_DIGIT_DASH_BEFORE_RE = re.compile(r"\d[-–]$")
+_SCORE_BEFORE_RE = re.compile(r"\b\d{1,2}[-–]$")
+_THRESHOLD_BEFORE_RE = re.compile(
+    r"\b(?:more|less|fewer)\s+than\s+$|\b(?:at\s+least|over|under|above|below|exceeding|of|least)\s+"
+    r"(?:[£$€]\s?)?$",
+    re.IGNORECASE,
+)
+_PLURAL_WORD_RE = re.compile(r"^[a-z]+s$")
+_OF_AFTER_RE = re.compile(r"^\s+of\b")
+_DIGIT_RE = re.compile(r"\d")
+
+
+# Case-folded search. A re.IGNORECASE pattern whose letters are all lower-case ASCII matches a text where its
+# case-sensitive twin matches the text's fold: A-Z lowered, and the four other characters that IGNORECASE
+# equates with an ASCII letter (İ ı ſ K) replaced by it. Same length, same offsets, \w \s \d \b unchanged,
+# and several times faster: literal alternatives are then tried by one character comparison each. str.lower()
+# is that fold for every character but İ ı ſ (checked over all of Unicode), so the slow table is rarely used.
+_FOLD_TABLE = str.maketrans(
+    {chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}
+    | {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+)
+
+
+def fold_case(text: str) -> str:
+    """The text as the case-sensitive twins of IGNORECASE patterns (see _folded) search it."""
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text:
+        return text.translate(_FOLD_TABLE)
+    return text.lower()
+
+
+def _folded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The case-sensitive twin of an IGNORECASE pattern, to search fold_case(text) with."""
+    if not pattern.flags & re.IGNORECASE or re.search(r"(?<![\\?])[A-Z]", pattern.pattern):
+        raise ValueError(f"not an IGNORECASE pattern with lower-case letters only: {pattern.pattern}")
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+_MONTH_BEFORE_F = _folded(_MONTH_BEFORE_RE)
+_YEAR_CONTEXT_BEFORE_F = _folded(_YEAR_CONTEXT_BEFORE_RE)
+_AGE_BEFORE_F = _folded(_AGE_BEFORE_RE)
+_LABEL_BEFORE_F = _folded(_LABEL_BEFORE_RE)
+_APPROX_BEFORE_F = _folded(_APPROX_BEFORE_RE)
+_TIME_WINDOW_BEFORE_F = _folded(_TIME_WINDOW_BEFORE_RE)
+_RULE_CONTEXT_F = _folded(_RULE_CONTEXT_RE)
+_THRESHOLD_BEFORE_F = _folded(_THRESHOLD_BEFORE_RE)
+_POSSESSIVE_BEFORE_F = _folded(_POSSESSIVE_BEFORE_RE)
+_FRACTION_OK_BEFORE_F = _folded(_FRACTION_OK_BEFORE_RE)
+_CHANGE_BEFORE_F = _folded(_CHANGE_BEFORE_RE)
+_BACK_ANCHOR_F = _folded(_BACK_ANCHOR_RE)
+# The tokens of _TOKEN_RE that can open a candidate: every number token, and the letter tokens (maximal
+# ASCII letter runs) that are opening words. Letters are not part of number tokens, so skipping the other
+# letter tokens leaves the number tokens' boundaries as _TOKEN_RE.finditer finds them.
+_OPENER_RE = re.compile(
+    r"[£$€\d][\d,.]*|(?<![A-Za-z])(?:"
+    + "|".join("".join(f"[{c}{c.upper()}]" for c in w) for w in sorted(_OPENING_WORDS, key=len, reverse=True))
+    + r")(?![A-Za-z])"  # ASCII case folding, as str.lower() on an ASCII token: no re.I ("ſix" is no "six")
+)
 
 
 @dataclass(slots=True)
@@ -386,7 +468,7 @@ def _parse_card(words: str) -> float | None:
     """Parse a written cardinal: "ninety-nine", "two hundred and fifty", "a million"."""
     total = 0.0
     current = 0.0
-    for word in re.split(r"[\s-]+", words.lower()):
+    for word in _CARD_SPLIT_RE.split(words.lower()):
         if word in ("a", "an"):
             current = current or 1.0
         elif word == "and":
@@ -421,12 +503,12 @@ def _parse_value(m: re.Match[str]) -> tuple[float, str, bool] | None:
             return base / 2, "count", False
         return base * (0.75 if text.startswith("three") else 0.25), "count", False
     if m["frac"]:
-        parts = re.split(r"[\s-]+", m["frac"].lower())
+        parts = _CARD_SPLIT_RE.split(m["frac"].lower())
         frac = _FRACTIONS[parts[-1]]
         mult = _UNITS.get(parts[0], 1) if len(parts) > 1 else 1
         return round(100.0 * mult * frac, 2), "fraction", True
     if m["vague"]:
-        text = re.sub(r"\s+", " ", m["vague"].lower())
+        text = _SPACES_RE.sub(" ", m["vague"].lower())
         for few, n in _FEW.items():
             if text.startswith(few):
                 return n * _SCALES[text.split()[-1]], "count", True
@@ -453,14 +535,14 @@ def _find_candidates(body: str) -> Iterator[re.Match[str]]:
     open a number: a C-speed word scan replaces trying every alternative at every character.
     """
     last_end = 0
-    for token in _TOKEN_RE.finditer(body):
+    match = _CANDIDATE_RE.match
+    for token in _OPENER_RE.finditer(body):
         pos = token.start()
         if pos < last_end:
             continue
-        first = token.group()
-        if not (first[0] in _NUMBER_OPENERS or first.lower() in _OPENING_WORDS):
-            continue
-        m = _CANDIDATE_RE.match(body, pos)
+        if not (body[pos] in _NUMBER_OPENERS or body[pos].isalpha()):
+            continue  # a number token opened by another script's digit
+        m = match(body, pos)
         if m:
             last_end = m.end()
             yield m
@@ -548,7 +630,7 @@ def _unit_of(np: str | None, *, head_first: bool = False) -> str:
         if word in _PEOPLE or word.endswith("-seekers"):
             return "people"
     head = np.split()[-1]
-    if head[:1].isupper() and re.search(r"(?:ans|ese|is|ers)$", head):
+    if head[:1].isupper() and _DEMONYM_END_RE.search(head):
         return "people"  # Albanians, Vietnamese, Iraqis
     return "count"
 
@@ -595,13 +677,13 @@ def _previous_word(text: str, pos: int) -> str:
     return m.group(1).lower() if m else ""
 
 
-def _read_back_subject(before: str) -> str | None:
+def _read_back_subject(before: str, folded: str) -> str | None:
     """Find what a figure measures from the words before it: "the number of arrivals rose by" -> "arrivals".
 
     Only when a change or copula verb leads straight into the figure; the noun phrase before that
     verb (skipping auxiliaries) is read backwards up to a clause word or punctuation.
     """
-    anchor = _BACK_ANCHOR_RE.search(before)
+    anchor = _BACK_ANCHOR_F.search(folded)  # folded: fold_case(before)
     if not anchor:
         return None
     words = list(_WORD_OR_PUNCT_RE.finditer(before, 0, anchor.start()))
@@ -639,7 +721,9 @@ def _find_source(sentence: str, cache: dict[str, str | None]) -> str | None:
 
 def _search_source(sentence: str) -> str | None:
     """The source patterns, in order of preference, applied to one sentence."""
-    for pattern in _SOURCE_PATTERNS:
+    for pattern, needs in zip(_SOURCE_PATTERNS, _SOURCE_NEEDS, strict=True):
+        if needs is not None and needs.search(sentence) is None:
+            continue
         m = pattern.search(sentence)
         if not m:
             continue
@@ -654,50 +738,51 @@ def _search_source(sentence: str) -> str | None:
     return None
 
 
-def _is_non_claim(body: str, m: re.Match[str]) -> bool:
+def _is_non_claim(body: str, m: re.Match[str], folded: str) -> bool:
     """Return True when the number is a year, date, time, age, label, ordinal, score or rule, not a claim."""
     start, end = m.start(), m.end()
     value = float(m["num"].replace(",", "")) if m["num"] else 0.0
     before = body[max(0, start - 60) : start]
+    fbefore = folded[max(0, start - 60) : start]  # for the IGNORECASE tests: see fold_case
     after = body[end : end + 40]
     plain = bool(m["num"]) and not m["cur"] and not m["mult"] and not m["pct"]
     if m["num"] and start > 1 and body[start - 1] == "-" and body[start - 2].isalpha():
         return True  # Covid-19, G-7
-    if m["num"] and re.match(r"^[A-Za-z]", after) and not _ORDINAL_AFTER_RE.match(after) and not re.match(
-        r"^(?:am|pm|p\b|s\b)", after, re.IGNORECASE
+    if m["num"] and _LETTER_AFTER_RE.match(after) and not _ORDINAL_AFTER_RE.match(after) and not (
+        _UNIT_SUFFIX_AFTER_RE.match(after)
     ):
         return not bool(m["mult"] or m["pct"])  # 5G, 4x4, 3D
     if m["num"] and (_ORDINAL_AFTER_RE.match(after) or _TIME_AFTER_RE.match(after)):
         return True
-    if m["num"] and re.match(r"^s\b", after):
+    if m["num"] and _DECADE_AFTER_RE.match(after):
         return True  # the 1990s, in her 40s
-    if m["num"] and m["cur"] is None and re.match(r"^p\b", after):
+    if m["num"] and m["cur"] is None and _PENCE_AFTER_RE.match(after):
         return False  # 50p
-    if m["num"] and re.match(r"^/\d", after):
+    if m["num"] and _SLASH_AFTER_RE.match(after):
         return True  # 24/7, 12/03/2025
-    if plain and (_DATE_AFTER_RE.match(after) or re.search(rf"\b(?:{_MONTHS})\.?\s+$", before, re.I)):
+    if plain and (_DATE_AFTER_RE.match(after) or _MONTH_BEFORE_F.search(fbefore)):
         return True
-    if plain and re.search(r"\b(?:19|20)\d\d[-–/]$", before):
+    if plain and _YEAR_RANGE_BEFORE_RE.search(before):
         return True  # 2025-26
     if plain and "," not in m["num"] and "." not in m["num"] and 1000 <= value <= 2100:
         after_word = _WORD_RE.match(after.lstrip())
         countable = after_word and _unit_of(after_word.group()) != "count"
-        if _YEAR_AFTER_RE.match(after) or not countable or _YEAR_CONTEXT_BEFORE_RE.search(before):
+        if _YEAR_AFTER_RE.match(after) or not countable or _YEAR_CONTEXT_BEFORE_F.search(fbefore):
             return True
-    if (m["num"] or m["small"]) and (_AGE_BEFORE_RE.search(before) or _AGE_AFTER_RE.match(after)):
+    if (m["num"] or m["small"]) and (_AGE_BEFORE_F.search(fbefore) or _AGE_AFTER_RE.match(after)):
         return True
-    if plain and _LABEL_BEFORE_RE.search(before):
+    if plain and _LABEL_BEFORE_F.search(fbefore):
         return True
     if plain and "," not in m["num"]:
-        prev = re.search(r"(?:^|[^.!?\n])\b([A-Z][A-Za-z]+)\s+$", before)
-        if prev and prev.group(1) not in _SOURCE_STOP and not _APPROX_BEFORE_RE.search(before):
+        prev = _CAPITALISED_BEFORE_RE.search(before)
+        if prev and prev.group(1) not in _SOURCE_STOP and not _APPROX_BEFORE_F.search(fbefore):
             return True  # Radio 5 Live, Channel 4, Apollo 11
     score = _SCORE_RE.match(after)
     if plain and score and len(m["num"]) <= 2:
         tail_word = _WORD_RE.match(after[score.end() :].lstrip())
         if not tail_word or _unit_of(tail_word.group()) == "count":
             return True  # 2-1
-    if plain and re.search(r"\d[-–]$", before) and re.search(r"\b\d{1,2}[-–]$", before):
+    if plain and _DIGIT_DASH_BEFORE_RE.search(before) and _SCORE_BEFORE_RE.search(before):
         tail_word = _WORD_RE.match(after.lstrip())
         if not tail_word or _unit_of(tail_word.group()) == "count":
             return True
@@ -709,21 +794,16 @@ def _is_non_claim(body: str, m: re.Match[str]) -> bool:
         return True  # three streets away
     next_word = _WORD_RE.match(after.lstrip())
     nw = next_word.group().lower() if next_word else ""
-    if nw in _TIME_UNITS and (_TIME_WINDOW_BEFORE_RE.search(before) or _RULE_CONTEXT_RE.search(before)):
+    if nw in _TIME_UNITS and (_TIME_WINDOW_BEFORE_F.search(fbefore) or _RULE_CONTEXT_F.search(fbefore)):
         return True
-    if _RULE_CONTEXT_RE.search(before) and re.search(
-        r"\b(?:more|less|fewer)\s+than\s+$|\b(?:at\s+least|over|under|above|below|exceeding|of|least)\s+"
-        r"(?:[£$€]\s?)?$",
-        before,
-        re.IGNORECASE,
-    ):
+    if _RULE_CONTEXT_F.search(fbefore) and _THRESHOLD_BEFORE_F.search(fbefore):
         return True
     if m["small"]:
-        if _POSSESSIVE_BEFORE_RE.search(before):
+        if _POSSESSIVE_BEFORE_F.search(fbefore):
             return True
         if not next_word or after[: next_word.start()].strip():
             return True
-        if _unit_of(next_word.group()) == "count" and not re.match(r"^[a-z]+s$", nw):
+        if _unit_of(next_word.group()) == "count" and not _PLURAL_WORD_RE.match(nw):
             return True
         if nw in {"of", "times"}:
             return True
@@ -731,10 +811,10 @@ def _is_non_claim(body: str, m: re.Match[str]) -> bool:
         if _FRACTION_TIME_AFTER_RE.match(after):
             return True
         if m["frac"].lower() == "half" and not (
-            _HALF_AFTER_OK_RE.match(after) or _FRACTION_OK_BEFORE_RE.search(before)
+            _HALF_AFTER_OK_RE.match(after) or _FRACTION_OK_BEFORE_F.search(fbefore)
         ):
             return True
-        if not (re.match(r"^\s+of\b", after) or _FRACTION_OK_BEFORE_RE.search(before)):
+        if not (_OF_AFTER_RE.match(after) or _FRACTION_OK_BEFORE_F.search(fbefore)):
             return True
         if next_word and not after[: next_word.start()].strip() and nw not in _FRACTION_FOLLOWERS:
             return True  # "a third country"
@@ -749,13 +829,14 @@ def extract_figures(body: str, quotes: Sequence[Quote] = ()) -> tuple[Figure, ..
     if not body or not _ANY_NUMBER_RE.search(body):
         return ()
     sentence_starts = _split_sentences(body)
+    folded = fold_case(body)
     drafts: list[tuple[re.Match[str], _Draft, int, int]] = []
     for m in _find_candidates(body):
         parsed = _parse_value(m)
         if parsed is None:
             continue
         value, kind, approximate = parsed
-        if _is_non_claim(body, m):
+        if _is_non_claim(body, m, folded):
             continue
         idx = bisect.bisect_right(sentence_starts, m.start()) - 1
         sent_start = sentence_starts[idx]
@@ -773,7 +854,9 @@ def extract_figures(body: str, quotes: Sequence[Quote] = ()) -> tuple[Figure, ..
             continue
         if previous is not None and previous.start < sent_start:
             previous = None
-        figure, consumed = _build_figure(body, m, d, sent_start, sent_end, quotes, previous, source_cache)
+        figure, consumed = _build_figure(
+            body, folded, m, d, sent_start, sent_end, quotes, previous, source_cache
+        )
         if (
             previous is not None
             and previous.change
@@ -795,7 +878,9 @@ def extract_figures(body: str, quotes: Sequence[Quote] = ()) -> tuple[Figure, ..
             start_value = figure
             continue
         elif nxt and _RANGE_GAP_RE.fullmatch(gap):
-            second, _ = _build_figure(body, nxt[0], nxt[1], sent_start, sent_end, quotes, None, source_cache)
+            second, _ = _build_figure(
+                body, folded, nxt[0], nxt[1], sent_start, sent_end, quotes, None, source_cache
+            )
             between = _RANGE_BEFORE_RE.search(body, max(sent_start, d.start - 20), figure.start)
             plain_to = gap.strip() and figure.end <= d.end and not figure.change and second.unit != "count"
             if between or plain_to:
@@ -831,6 +916,7 @@ def _replace(f: Figure, **changes: object) -> Figure:
 
 def _build_figure(
     body: str,
+    folded: str,
     m: re.Match[str],
     d: _Draft,
     sent_start: int,
@@ -842,11 +928,12 @@ def _build_figure(
     """Read a candidate's context (clause, sentence, quotes) and make it a Figure.
 
     Returns the figure and the offset up to which later numbers belong to it (a baseline's numbers).
+    `folded` is fold_case(body), for the IGNORECASE patterns' case-sensitive twins.
     """
     clause_start, clause_end = _clause_bounds(body, sent_start, sent_end, d.start, d.end)
     start, end = d.start, d.end
     approximate = d.approximate
-    approx_m = _APPROX_BEFORE_RE.search(body, max(sent_start, start - 40), start)
+    approx_m = _APPROX_BEFORE_F.search(folded, max(sent_start, start - 40), start)
     if approx_m:
         approximate = True
         start = approx_m.start()
@@ -904,15 +991,17 @@ def _build_figure(
 
     # change
     change: str | None = None
-    win_before = body[max(clause_start, start - 50) : start]
-    cb = _CHANGE_BEFORE_RE.search(win_before)
-    if cb and (_UP_TO_RE.search(win_before) or cb.group().lower().startswith(("more", "less"))):
+    win_start = max(clause_start, start - 50)
+    win_before = body[win_start:start]
+    fwin_before = folded[win_start:start]
+    cb = _CHANGE_BEFORE_F.search(fwin_before)
+    if cb and (_UP_TO_RE.search(win_before) or win_before[cb.start() :].lower().startswith(("more", "less"))):
         cb = None  # "up to 500", "more than 500" are approximations, not changes
     ca = _CHANGE_AFTER_RE.match(body, end, clause_end)
     from_before = _FROM_BEFORE_RE.search(win_before)
     if from_before:
         # "rose from 30,000 to 45,000": 30,000 is where it started; the change is the verb's
-        verb = _CHANGE_BEFORE_RE.search(win_before, 0, from_before.start())
+        verb = _CHANGE_BEFORE_F.search(fwin_before, 0, from_before.start())
         if verb:
             change = "increase" if verb["inc"] else "decrease"
     elif comparative:
@@ -937,7 +1026,7 @@ def _build_figure(
     baseline: str | None = None
     consumed = claim_end
     bm = _BASELINE_RE.match(body, claim_end, clause_end) or _COMPARED_RE.match(body, claim_end, sent_end)
-    if bm and bm.start("b") > clause_end and re.search(r"\d", body[clause_end : bm.start()]):
+    if bm and bm.start("b") > clause_end and _DIGIT_RE.search(body, clause_end, bm.start()):
         bm = None  # another figure's comparison
     if bm and (change or bm["than"] and "compared" in bm["than"].lower()):
         b = bm["b"]
@@ -962,7 +1051,8 @@ def _build_figure(
         if money:
             subject = _read_noun_phrase(_DETERMINER_RE.sub("", money["np"], count=1))[0]
     if subject is None or (np and " " not in np and not has_predicate and unit in _GENERIC_UNITS):
-        back = _read_back_subject(body[max(sent_start, start - 160) : start])
+        back_start = max(sent_start, start - 160)
+        back = _read_back_subject(body[back_start:start], folded[back_start:start])
         if back:
             subject = back
             if unit == "count":

@@ -201,3 +201,50 @@ def test_figures_are_in_text_order() -> None:
     figures = extract_figures(text)
     assert [f.start for f in figures] == sorted(f.start for f in figures)
     assert [f.value for f in figures] == [30.0, 1500.0, 200.0, 12.0]
+
+
+# --- the fast paths must find what the plain ones find ------------------------------------------------
+
+
+def _candidates_by_token_scan(body: str) -> list[tuple[int, int]]:
+    """The candidate scan as written before the opener regex: every token, filtered in Python."""
+    from parsers.figures import _CANDIDATE_RE, _NUMBER_OPENERS, _OPENING_WORDS, _TOKEN_RE
+
+    found, last_end = [], 0
+    for token in _TOKEN_RE.finditer(body):
+        first = token.group()
+        if token.start() < last_end or not (first[0] in _NUMBER_OPENERS or first.lower() in _OPENING_WORDS):
+            continue
+        m = _CANDIDATE_RE.match(body, token.start())
+        if m:
+            last_end = m.end()
+            found.append(m.span())
+    return found
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Two hundred people, then TWENTY-ONE boats and an 8% rise; half of them left.",
+        "ſix boats and ıt: not numbers under str.lower(); ٣5 is one token, £3.5bn another, x5 and 5two too.",
+        "Seventy-seven, Hundreds of thousands, a few thousand, one in five, 1,200,000 and Anna's 3 cats.",
+    ],
+)
+def test_candidate_scan_matches_token_scan(body: str) -> None:
+    from parsers.figures import _find_candidates
+
+    assert [m.span() for m in _find_candidates(body)] == _candidates_by_token_scan(body)
+
+
+def test_fold_case_keeps_offsets_and_folds_like_ignorecase() -> None:
+    import re
+
+    from parsers.figures import fold_case
+
+    text = "İstanbul, ıt, ſix, \u212aelvin, ÉTÉ and “QUOTES”"
+    folded = fold_case(text)
+    assert len(folded) == len(text)
+    assert folded.startswith("istanbul, it, six, kelvin, ")
+    pattern = re.compile(r"\b(?:istanbul|it|six|kelvin)\b", re.IGNORECASE)
+    twin = re.compile(pattern.pattern)
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in twin.finditer(folded)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.urls import canonicalize_url, choose_canonical_url, derive_article_id, hash_text
+from parsers.urls import canonicalize_url, choose_canonical_url, derive_article_id, hash_text, normalize_text
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,10 @@ def test_hash_text_folds_quotes_dashes_space_and_case() -> None:
     b = '"otherwise, you\'re rewarding people" - she said. next'
     assert hash_text(a) == hash_text(b)
     assert hash_text(a) != hash_text(a + " more")
+
+
+def test_normalize_text_folds_quotes_dashes_spaces_and_case() -> None:
+    curly = "\u201cWe will\u00a0act\u201d \u2013 the Home\u2019s   \u00abplan\u00bb \u2212 \uff21"
+    assert normalize_text(curly) == "\"we will act\" - the home's \"plan\" - a"
+    assert hash_text(curly) == hash_text('"We will act" - the Home\'s "plan" - A')
+    assert normalize_text("  plain\tASCII\n") == "plain ascii"
