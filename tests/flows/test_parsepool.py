@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 
 import pytest
 
-from flows.parsepool import Failed, Parsed, collect_pages, ensure_parse_pool, parse_fetched, shutdown_parse_pool
+from flows.parsepool import (
+    Failed,
+    Parsed,
+    collect_pages,
+    ensure_parse_pool,
+    parse_fetched,
+    shutdown_parse_pool,
+)
 from flows.settings import HttpSettings
 from parsers.dedup import compute_dedup_keys
 from parsers.records import FeedEntry
@@ -27,6 +35,7 @@ def test_the_parse_pool_returns_the_article_with_its_keys() -> None:
     record, keys = parse_fetched(PAGE % 1, url="https://news.example/ferry", content_type="text/html",
                                  feed_entry=None)
     assert keys == compute_dedup_keys(record) and keys.body_hash == record.body_hash
+    assert pickle.loads(pickle.dumps(record)) == record  # records cross the pool's process boundary by pickle
 
 
 @pytest.mark.parametrize("workers", [1, 2])
