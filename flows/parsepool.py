@@ -3,7 +3,8 @@
 Each worker takes a feed's list of new entries, fetches them with its own HTTP client (a few threads waiting on the
 network) and parses each page as it arrives in its main thread, so page bodies never cross a process boundary and
 the flow process's interpreter lock is left to loading. Each of the W workers takes 1/W of every host's politeness
-allowance (concurrency divided, spacing multiplied), so together they are as polite as one process.
+allowance (concurrency divided, spacing multiplied), so together they are as polite as one process, and a feed's
+entries are dealt out to all of them.
 """
 
 from __future__ import annotations
@@ -153,10 +154,16 @@ def _collect_in_worker(http: HttpSettings, entries: list[FeedEntry], robots: boo
 
 
 def collect_pages(http: HttpSettings, entries: list[FeedEntry], *, robots: bool) -> list[Parsed | Failed]:
-    """Fetch and parse entries in a pool worker when the pool runs, else in this process; results in entry order."""
+    """Fetch and parse entries in the pool's workers when the pool runs, else in this process; in entry order.
+
+    A feed's entries are dealt out to every worker: each worker holds 1/W of the host's politeness allowance, so a
+    feed fetched by one worker alone would get only that share of its host.
+    """
     pool, share = _pool, _workers
     if pool is not None:
-        return pool.submit(_collect_in_worker, http, entries, robots, share).result()
-    with HttpClient(http) as client, \
-            ThreadPoolExecutor(max(1, min(http.concurrency, len(entries)))) as fetchers:
+        slices = [entries[k::share] for k in range(min(share, len(entries)))]
+        jobs = [pool.submit(_collect_in_worker, http, part, robots, share) for part in slices]
+        done = [job.result() for job in jobs]
+        return [done[i % len(slices)][i // len(slices)] for i in range(len(entries))]
+    with HttpClient(http) as client, ThreadPoolExecutor(max(1, min(http.concurrency, len(entries)))) as fetchers:
         return collect_entries(client, entries, robots=robots, fetchers=fetchers)
