@@ -7,10 +7,12 @@ import hashlib
 import re
 import struct
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
+from operator import eq
 
 from parsers.records import Article
 
@@ -126,7 +128,7 @@ def estimate_jaccard(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two shingle sets (share of equal MinHash values)."""
     if not a.shingles or not b.shingles:
         return 0.0
-    return sum(x == y for x, y in zip(a.values, b.values, strict=True)) / NUM_HASHES
+    return sum(map(eq, a.values, b.values)) / NUM_HASHES
 
 
 def estimate_containment(a: Signature, b: Signature, jaccard: float | None = None) -> float:
@@ -205,6 +207,8 @@ KIND_POINTS: dict[str, float] = {
     "place": 0.5,
 }
 STRONG_KINDS = frozenset({"figure", "quote", "person", "name"})
+_STRONG_AS = {"figure": "figure", "quote": "quote", "person": "person", "name": "person"}  # a name counts as a person
+_FEW_SHARED = 6  # up to this many shared features are scored one by one
 STORY_MIN_POINTS = 7.0
 STORY_MIN_KINDS = 2
 STORY_MIN_OVERLAP = 0.2
@@ -305,11 +309,33 @@ class StoryFingerprint:
 
     def __post_init__(self) -> None:
         if self.total < 0:
-            object.__setattr__(self, "total", sum(KIND_POINTS.get(f.split(":", 1)[0], 0.0) for f in self.features))
+            object.__setattr__(self, "total", _sum_points(self.features, "\n".join(self.features)))
 
     def points(self) -> float:
         """Total points of the fingerprint."""
         return self.total
+
+    @classmethod
+    def from_text(cls, text: str) -> StoryFingerprint:
+        """A fingerprint stored as its features joined by newlines (the dedup index's `features` column)."""
+        features = frozenset(text.split("\n"))
+        return cls(features, _sum_points(features, text))
+
+
+def _sum_points(features: frozenset[str], joined: str) -> float:
+    """The features' total points, from their newline-joined text: a few str.count calls instead of a split per
+    feature (candidate fingerprints are built by the thousand when a batch is loaded).
+
+    Exact: points are multiples of 0.5, so every partial sum is exact whatever the order; a kind is what precedes a
+    feature's first colon, so `\nkind:` (or a whole line `kind`) starts a feature of that kind. When a feature holds
+    a newline itself, or `joined` repeats one, the features are summed one by one.
+    """
+    if not features:
+        return 0.0
+    if joined.count("\n") != len(features) - 1:
+        return sum(KIND_POINTS.get(f.split(":", 1)[0], 0.0) for f in features)
+    lines = f"\n{joined}\n"
+    return sum(points * (lines.count(f"\n{kind}:") + lines.count(f"\n{kind}\n")) for kind, points in KIND_POINTS.items())
 
 
 def _figure_key(value: float) -> str | None:
@@ -377,13 +403,23 @@ def fingerprint_story(article: Article) -> StoryFingerprint:
     return StoryFingerprint(frozenset(features))
 
 
+_RETRIEVAL_KINDS = ("figure", "person", "quote", "name")
+
+
 def select_retrieval_features(fingerprint: StoryFingerprint) -> list[str]:
-    """The most distinctive features (figures, quotes, people, then names), at most MAX_RETRIEVAL_KEYS."""
-    order = {"figure": 0, "person": 1, "quote": 2, "name": 3}
-    ranked = sorted(
-        (f for f in fingerprint.features if f.split(":", 1)[0] in order),
-        key=lambda f: (order[f.split(":", 1)[0]], f),
-    )
+    """The most distinctive features (figures, people, quotes, then names), at most MAX_RETRIEVAL_KEYS.
+
+    Ranked by kind in that order, then by the feature's text. In the sorted features a kind's `kind:...` features
+    are one slice (found by bisection; ';' follows ':'), and a bare `kind` sorts before them.
+    """
+    ordered = sorted(fingerprint.features)
+    ranked: list[str] = []
+    for kind in _RETRIEVAL_KINDS:
+        if kind in fingerprint.features:
+            ranked.append(kind)
+        ranked += ordered[bisect_left(ordered, f"{kind}:") : bisect_left(ordered, f"{kind};")]
+        if len(ranked) >= MAX_RETRIEVAL_KEYS:
+            break
     return ranked[:MAX_RETRIEVAL_KEYS]
 
 
@@ -398,13 +434,36 @@ def score_story(a: StoryFingerprint, b: StoryFingerprint) -> tuple[bool, float]:
     shared = a.features & b.features
     if not shared:
         return False, 0.0
-    points = 0.0
-    kinds: set[str] = set()
-    for feature in shared:
-        kind = feature.split(":", 1)[0]
-        points += KIND_POINTS.get(kind, 0.0)
-        if kind in STRONG_KINDS:
-            kinds.add("person" if kind == "name" else kind)
+    return _score_shared(a, b, shared)
+
+
+def match_story(a: StoryFingerprint, b: StoryFingerprint) -> float | None:
+    """score_story's score when the two fingerprints tell the same story, else None; what the loader asks of every
+    candidate. Fewer than three shared features cannot reach STORY_MIN_POINTS (at most 3 points a feature), so
+    those pairs are answered without scoring them."""
+    shared = a.features & b.features
+    if len(shared) * max(KIND_POINTS.values()) < STORY_MIN_POINTS:
+        return None
+    same, score = _score_shared(a, b, shared)
+    return score if same else None
+
+
+def _score_shared(a: StoryFingerprint, b: StoryFingerprint, shared: frozenset[str]) -> tuple[bool, float]:
+    joined = "\n".join(shared)
+    if len(shared) > _FEW_SHARED and joined.count("\n") == len(shared) - 1:
+        # many shared features (copies of one wire story share dozens): counted in their joined text, as
+        # _sum_points does; a feature's kind is what precedes its first colon
+        lines = f"\n{joined}\n"
+        points = _sum_points(shared, joined)
+        kinds = {_STRONG_AS[kind] for kind in STRONG_KINDS if f"\n{kind}:" in lines or f"\n{kind}\n" in lines}
+    else:
+        points = 0.0
+        kinds = set()
+        for feature in shared:
+            kind = feature.split(":", 1)[0]
+            points += KIND_POINTS.get(kind, 0.0)
+            if kind in STRONG_KINDS:
+                kinds.add(_STRONG_AS[kind])
     smaller = min(a.points(), b.points()) or 1.0
     overlap = points / smaller
     same = points >= STORY_MIN_POINTS and len(kinds) >= STORY_MIN_KINDS and overlap >= STORY_MIN_OVERLAP

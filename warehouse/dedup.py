@@ -45,8 +45,8 @@ from parsers.dedup import (
     diff_copy,
     estimate_containment,
     estimate_jaccard,
+    match_story,
     resolve_dedup_keys,
-    score_story,
     select_retrieval_features,
     story_day,
 )
@@ -57,6 +57,11 @@ _INDEX_SUFFIX = ".dedup.sqlite"
 _CATCH_UP_CHUNK = 20_000
 _MAX_STORY_CANDIDATES = 30
 _MAX_COPY_CLUSTERS = 3
+# A story posting key (a feature in one week) held by more articles than this retrieves no candidates: a feature
+# that common (a minister's name, a round figure, a stock quote in a busy week) tells no story apart, and its
+# thousands of postings cost a 20k-row count per lookup (5 ms at 20k articles, measured) while crowding the 30
+# candidate places with articles that share nothing else. Scoring still counts it. docs/dedup.md.
+MAX_KEY_POSTINGS = 1000
 _STATE_CHUNK = 500  # ids a literal IN list reads from `articles` at once (only for rows written before 0007)
 _LAYOUT = "docs-state-v2"  # docs carry cluster_id, story_id, first_seen; a file of another layout is rebuilt
 _BULK_CACHE_KB = 262_144  # page cache while (re)building a whole index: 256 MB, then back to 16 MB
@@ -125,7 +130,8 @@ def index_path_for(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def _weeks_around(day: int) -> list[int]:
-    return sorted({(day - STORY_WINDOW_DAYS) // 7, (day + STORY_WINDOW_DAYS) // 7})
+    """Every week bucket the story window around day touches (a 9-day window can span three weeks)."""
+    return list(range((day - STORY_WINDOW_DAYS) // 7, (day + STORY_WINDOW_DAYS) // 7 + 1))
 
 
 @dataclass(slots=True)
@@ -161,8 +167,10 @@ def _is_abandoned(builder: str | None) -> bool:
 class DedupIndex:
     """The LSH band and story posting index in SQLite beside the warehouse (or in memory)."""
 
-    def __init__(self, path: str | Path | None) -> None:
+    def __init__(self, path: str | Path | None, *, max_key_postings: int = MAX_KEY_POSTINGS) -> None:
         self.path = str(path) if path else ":memory:"
+        self.max_key_postings = max_key_postings
+        self.common_keys: set[int] = set()  # posting keys found to hold more than max_key_postings (they only grow)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         if self.path != ":memory:":
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -183,6 +191,22 @@ class DedupIndex:
         self.db.executescript(_INDEX_DDL)
         if self._meta("scheme") != layout:
             self._set_meta("scheme", layout)
+        # The band and posting keys the last batch derived, by article_id, with the signature row they belong to:
+        # the next catch-up indexes that row without deriving them again (a row it does not match is derived).
+        self._derived: dict[str, tuple[bytes, list[str], int, list[int], list[int] | None]] = {}
+
+    def remember_keys(
+        self,
+        article_id: str,
+        minhash: bytes,
+        features: list[str],
+        day: int,
+        band_keys: list[int],
+        posting_keys: list[int] | None,
+    ) -> None:
+        """Keep the keys derived for a signature row being written (minhash, sorted features, story day), for the
+        catch-up that indexes it once committed; the catch-up after it forgets them."""
+        self._derived[article_id] = (minhash, features, day, band_keys, posting_keys)
 
     def close(self) -> None:
         """Close the SQLite connection."""
@@ -250,18 +274,25 @@ class DedupIndex:
 
     def _insert_docs(self, rows: Sequence[tuple[Any, ...]], table_prefix: str = "") -> None:
         docs, bands, postings = [], [], []
+        derived = self._derived
         for seq, article_id, minhash, shingles, features, day, is_copy, cluster_id, story_id, seen in rows:
             doc = doc_number(article_id)
             docs.append(
                 (doc, article_id, minhash, shingles, "\n".join(features), day, seq, cluster_id, story_id,
                  to_micros(seen))
             )
+            known = derived.get(article_id)
+            if known is not None and not (known[0] == minhash and known[2] == day and known[1] == list(features)):
+                known = None
             if shingles >= MIN_SHINGLES:
-                bands.extend((key, doc) for key in derive_band_keys(Signature.from_bytes(minhash, shingles)))
+                band_keys = known[3] if known else derive_band_keys(Signature.from_bytes(minhash, shingles))
+                bands.extend((key, doc) for key in band_keys)
             if not is_copy:
-                fingerprint = StoryFingerprint(frozenset(features))
-                for feature in select_retrieval_features(fingerprint):
-                    postings.append((derive_story_key(feature, day // 7), doc))
+                posting_keys = known[4] if known else None
+                if posting_keys is None:
+                    fingerprint = StoryFingerprint(frozenset(features))
+                    posting_keys = [derive_story_key(f, day // 7) for f in select_retrieval_features(fingerprint)]
+                postings.extend((key, doc) for key in posting_keys)
         if docs:
             docs_table, bands_table, postings_table = (
                 table_prefix + t for t in ("docs", "bands", "postings")
@@ -297,6 +328,7 @@ class DedupIndex:
             merges = merges[len(now) :]
             total += self.add_rows(complete_states(con, chunk), now)
             if last:
+                self._derived.clear()
                 return total
 
     def _build(self, con: duckdb.DuckDBPyConnection) -> int:
@@ -335,6 +367,7 @@ class DedupIndex:
             self._set_meta("merge_water", str(merged_to))  # those merges are in `articles` already
             self.db.execute("DELETE FROM meta WHERE key = 'building'")
         finally:
+            self._derived.clear()
             self.db.execute(f"PRAGMA cache_size=-{_CACHE_KB}")
             self.db.execute(f"PRAGMA synchronous={synchronous}")
             self.db.execute("PRAGMA shrink_memory")
@@ -350,10 +383,24 @@ class DedupIndex:
         ).fetchall()
         return [CopyCandidate(r[0], Signature.from_bytes(r[1], r[2])) for r in rows]
 
-    def find_story_candidates(self, features: Sequence[str], day: int) -> list[StoryCandidate]:
-        """Stored articles sharing two or more retrieval features within the story window, best first."""
-        keys = [derive_story_key(f, week) for f in features for week in _weeks_around(day)]
-        if not keys:
+    def find_story_candidates(
+        self,
+        features: Sequence[str],
+        day: int,
+        *,
+        keys: Sequence[int] | None = None,
+        parsed: dict[str, StoryFingerprint] | None = None,
+    ) -> list[StoryCandidate]:
+        """Stored articles sharing two or more retrieval features within the story window, best first.
+
+        `keys` are the features' posting keys in the weeks around the day, feature by feature, when the caller has
+        them; `parsed` keeps candidates' fingerprints by article_id for the caller's next lookups (a batch meets
+        the same candidates many times, and the index does not change under it).
+        """
+        if keys is None:
+            keys = [derive_story_key(f, week) for f in features for week in _weeks_around(day)]
+        keys = self.drop_common_keys(keys)
+        if len(keys) < 2:  # a candidate shares two keys
             return []
         marks = ",".join("?" * len(keys))
         rows = self.db.execute(
@@ -362,7 +409,30 @@ class DedupIndex:
             f"JOIN docs d ON d.doc = p.doc WHERE abs(d.day - ?) <= ?",
             [*keys, _MAX_STORY_CANDIDATES, day, STORY_WINDOW_DAYS],
         ).fetchall()
-        return [StoryCandidate(r[0], StoryFingerprint(frozenset(r[1].split("\n"))), r[2]) for r in rows]
+        if parsed is None:
+            return [StoryCandidate(r[0], StoryFingerprint.from_text(r[1]), r[2]) for r in rows]
+        found = []
+        for article_id, text, other_day in rows:
+            fingerprint = parsed.get(article_id)
+            if fingerprint is None:
+                fingerprint = parsed[article_id] = StoryFingerprint.from_text(text)
+            found.append(StoryCandidate(article_id, fingerprint, other_day))
+        return found
+
+    def drop_common_keys(self, keys: Sequence[int]) -> list[int]:
+        """The posting keys without those held by more than max_key_postings articles (counted up to one more)."""
+        unknown = [k for k in dict.fromkeys(keys) if k not in self.common_keys]
+        if unknown:
+            values = ",".join(["(?)"] * len(unknown))
+            self.common_keys.update(
+                r[0]
+                for r in self.db.execute(
+                    f"WITH k(key) AS (VALUES {values}) SELECT key FROM k WHERE "  # noqa: S608
+                    "(SELECT count(*) FROM (SELECT 1 FROM postings p WHERE p.key = k.key LIMIT ?)) > ?",
+                    [*unknown, self.max_key_postings + 1, self.max_key_postings],
+                )
+            )
+        return [k for k in keys if k not in self.common_keys]
 
     def lookup_signature(self, article_id: str) -> Signature | None:
         """The indexed signature of one article."""
@@ -541,10 +611,15 @@ class _Batch:
     bands: dict[int, list[str]] = field(default_factory=dict)
     postings: dict[int, list[str]] = field(default_factory=dict)
     fingerprints: dict[str, tuple[StoryFingerprint, int]] = field(default_factory=dict)
+    candidate_fingerprints: dict[str, StoryFingerprint] = field(default_factory=dict)  # index rows parsed
     redirects: dict[tuple[str, str], str] = field(default_factory=dict)
     article_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
     diffs: dict[str, str] = field(default_factory=dict)  # copy -> canonical copy: copy_diff computed at write
     stored_diffs: dict[str, str] = field(default_factory=dict)  # the same, for articles of earlier batches
+    # Merges and the copy columns of earlier batches' articles they change, written together before anything
+    # reads `articles` again (flush_writes): one statement each instead of a table scan per merge.
+    merge_log: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, from_id, into_id), in order
+    stored_copies: dict[str, tuple[str, float | None, float | None]] = field(default_factory=dict)
     signature_rows: list[tuple[str, bytes, int, list[str], int, bool]] = field(default_factory=list)
     new_clusters: list[str] = field(default_factory=list)
     new_stories: list[str] = field(default_factory=list)
@@ -568,6 +643,7 @@ class _Batch:
                 signature,
             )
         else:  # an article the index does not hold (loaded before its signature was kept): read it
+            flush_writes(self)
             query = (
                 "SELECT article_id, coalesce(cluster_id, article_id), coalesce(story_id, article_id), "
                 "first_seen FROM articles WHERE article_id = "
@@ -643,6 +719,8 @@ def assign_dedup(
         _read_pending(batch)
         for article_id, article, seen in new:
             _assign_new(batch, article_id, article, seen)
+        if revised:
+            flush_writes(batch)  # revisions read their current ids and copy columns from `articles`
         for article_id, article, seen in revised:
             _refresh_revision(batch, article_id, article, seen)
         _write_batch(batch)
@@ -679,6 +757,7 @@ def _assign_new(batch: _Batch, article_id: str, article: Article, seen: datetime
         "story_score": None,
     }
     keys = derive_band_keys(signature) if signature.shingles >= MIN_SHINGLES else []
+    day_keys: list[int] | None = None  # the story posting keys of its week, unless it is a copy
     copy = _find_copy(batch, article_id, signature, keys) if keys else None
     day = story_day(article, seen)
     if copy is not None and seen < copy[0].first_seen and not batch.dry_run:
@@ -691,8 +770,9 @@ def _assign_new(batch: _Batch, article_id: str, article: Article, seen: datetime
         batch.new_clusters.append(article_id)
         batch.counts.clusters += 1
         _merge_clusters(batch, [known, copy[0]])
-        for feature in select_retrieval_features(fingerprint):
-            batch.postings.setdefault(derive_story_key(feature, day // 7), []).append(article_id)
+        day_keys = _derive_posting_keys(select_retrieval_features(fingerprint), [day // 7])[day // 7]
+        for key in day_keys:
+            batch.postings.setdefault(key, []).append(article_id)
         batch.fingerprints[article_id] = (fingerprint, day)
         copy = None
     elif copy is not None:
@@ -711,7 +791,9 @@ def _assign_new(batch: _Batch, article_id: str, article: Article, seen: datetime
     elif article_id not in batch.article_updates:
         batch.new_clusters.append(article_id)
         batch.counts.clusters += 1
-        story = _find_story(batch, article_id, fingerprint, day)
+        features = select_retrieval_features(fingerprint)
+        posting_keys = _derive_posting_keys(features, {*_weeks_around(day), day // 7})
+        story = _find_story(batch, article_id, fingerprint, day, features, posting_keys)
         if story is not None:
             known.story_id, score = story
             update.update(story_id=known.story_id, story_score=score)
@@ -719,23 +801,18 @@ def _assign_new(batch: _Batch, article_id: str, article: Article, seen: datetime
         else:
             batch.new_stories.append(article_id)
             batch.counts.stories += 1
-        for feature in select_retrieval_features(fingerprint):
-            batch.postings.setdefault(derive_story_key(feature, day // 7), []).append(article_id)
+        day_keys = posting_keys[day // 7]
+        for key in day_keys:
+            batch.postings.setdefault(key, []).append(article_id)
         batch.fingerprints[article_id] = (fingerprint, day)
     for key in keys:
         batch.bands.setdefault(key, []).append(article_id)
     batch.known[article_id] = known
     batch.article_updates[article_id] = update
-    batch.signature_rows.append(
-        (
-            article_id,
-            signature.to_bytes(),
-            signature.shingles,
-            sorted(fingerprint.features),
-            day,
-            copy is not None,
-        )
-    )
+    row = (article_id, signature.to_bytes(), signature.shingles, sorted(fingerprint.features), day, copy is not None)
+    batch.signature_rows.append(row)
+    if not batch.dry_run:
+        batch.index.remember_keys(article_id, row[1], row[3], day, keys, day_keys)
 
 
 def _find_copy(
@@ -779,12 +856,70 @@ def _find_copy(
 
 
 def _log_merge(batch: _Batch, kind: str, old: str, into: str) -> None:
-    """Record a merge for the index (dedup_merges) and for the rest of this transaction (redirects)."""
-    batch.con.execute(
-        "INSERT INTO dedup_merges (kind, from_id, into_id, merged_at) VALUES (?, ?, ?, ?)",
-        [kind, old, into, batch.now],
-    )
+    """Record a merge for the index and `articles` (written by flush_writes) and for the rest of this transaction
+    (redirects)."""
+    batch.merge_log.append((kind, old, into))
     batch.redirects[(kind, old)] = into
+
+
+def compose_merges(merges: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """What a sequence of `SET id = into WHERE id = from` statements does to each id it changes, as one mapping."""
+    final: dict[str, str] = {}
+    for old, into in merges:
+        for start, current in final.items():
+            if current == old:
+                final[start] = into
+        final.setdefault(old, into)
+    return {start: current for start, current in final.items() if start != current}
+
+
+def flush_writes(batch: _Batch) -> None:
+    """Write the merges logged since the last flush: dedup_merges rows in order, the merged clusters' and stories'
+    lineage, the ids of every article they move, and the copy columns of earlier batches' articles they changed.
+
+    The same rows as one UPDATE per merge would give (compose_merges), one statement per table: an
+    `UPDATE articles ... WHERE story_id = ?` scans the whole table, once per merge before.
+    """
+    if batch.dry_run or (not batch.merge_log and not batch.stored_copies):
+        return
+    con, log = batch.con, batch.merge_log
+    if log:
+        con.executemany(  # one row at a time, in order: seq numbers follow the merges (the index replays them)
+            "INSERT INTO dedup_merges (kind, from_id, into_id, merged_at) VALUES (?, ?, ?, ?)",
+            [[kind, old, into, batch.now] for kind, old, into in log],
+        )
+    for kind, table, column in (("cluster", "dedup_clusters", "cluster_id"), ("story", "dedup_stories", "story_id")):
+        pairs = [(old, into) for k, old, into in log if k == kind]
+        if not pairs:
+            continue
+        lineage = dict(pairs)  # a merged id's last merge says where it went
+        con.execute(
+            f"UPDATE {table} SET merged_into = m.into_id, merged_at = $1 "  # noqa: S608 - fixed identifiers
+            f"FROM (SELECT unnest($2::VARCHAR[]) AS from_id, unnest($3::VARCHAR[]) AS into_id) m "
+            f"WHERE {table}.{column} = m.from_id",
+            [batch.now, list(lineage), list(lineage.values())],
+        )
+        moved = compose_merges(pairs)
+        if moved:
+            con.execute(
+                f"UPDATE articles SET {column} = m.into_id "  # noqa: S608 - fixed identifiers
+                f"FROM (SELECT unnest(?::VARCHAR[]) AS from_id, unnest(?::VARCHAR[]) AS into_id) m "
+                f"WHERE articles.{column} = m.from_id",
+                [list(moved), list(moved.values())],
+            )
+    if batch.stored_copies:
+        ids = list(batch.stored_copies)
+        values = list(batch.stored_copies.values())
+        only = f" AND articles.article_id IN ({_id_list(ids)})" if all(_HEX_ID.match(i) for i in ids) else ""
+        con.execute(
+            "UPDATE articles SET copy_of = u.copy_of, similarity = u.similarity, "  # noqa: S608 - checked ids
+            "containment = u.containment FROM (SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS copy_of, "
+            "unnest(?::DOUBLE[]) AS similarity, unnest(?::DOUBLE[]) AS containment) u "
+            "WHERE articles.article_id = u.id" + only,
+            [ids, [v[0] for v in values], [v[1] for v in values], [v[2] for v in values]],
+        )
+    batch.merge_log = []
+    batch.stored_copies = {}
 
 
 def _merge_clusters(batch: _Batch, canonicals: list[_Known]) -> _Known:
@@ -793,13 +928,6 @@ def _merge_clusters(batch: _Batch, canonicals: list[_Known]) -> _Known:
     survivor = canonicals[0]
     for loser in [] if batch.dry_run else canonicals[1:]:
         batch.counts.merges += 1
-        batch.con.execute(
-            "UPDATE dedup_clusters SET merged_into = ?, merged_at = ? WHERE cluster_id = ?",
-            [survivor.cluster_id, batch.now, loser.cluster_id],
-        )
-        batch.con.execute(
-            "UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", [survivor.cluster_id, loser.cluster_id]
-        )
         _log_merge(batch, "cluster", loser.cluster_id, survivor.cluster_id)
         for pending in batch.article_updates.values():
             if pending["cluster_id"] == loser.cluster_id:
@@ -817,9 +945,8 @@ def _merge_clusters(batch: _Batch, canonicals: list[_Known]) -> _Known:
             batch.article_updates[loser.article_id].update(values)
             batch.diffs[loser.article_id] = survivor.article_id
         else:
-            batch.con.execute(
-                "UPDATE articles SET copy_of = ?, similarity = ?, containment = ? WHERE article_id = ?",
-                [values["copy_of"], values.get("similarity"), values.get("containment"), loser.article_id],
+            batch.stored_copies[loser.article_id] = (
+                values["copy_of"], values.get("similarity"), values.get("containment")
             )
             batch.stored_diffs[loser.article_id] = survivor.article_id
         if loser.story_id != survivor.story_id:
@@ -827,21 +954,40 @@ def _merge_clusters(batch: _Batch, canonicals: list[_Known]) -> _Known:
     return survivor
 
 
+def _derive_posting_keys(features: Sequence[str], weeks: Iterable[int]) -> dict[int, list[int]]:
+    """Each week's posting keys of the features, in feature order."""
+    return {week: [derive_story_key(f, week) for f in features] for week in weeks}
+
+
 def _find_story(
-    batch: _Batch, article_id: str, fingerprint: StoryFingerprint, day: int
+    batch: _Batch,
+    article_id: str,
+    fingerprint: StoryFingerprint,
+    day: int,
+    features: Sequence[str],
+    posting_keys: Mapping[int, Sequence[int]],
 ) -> tuple[str, float] | None:
-    """The story this article tells, if an earlier account is in the window; merges stories it bridges."""
-    features = select_retrieval_features(fingerprint)
+    """The story this article tells, if an earlier account is in the window; merges stories it bridges.
+
+    `features` are the fingerprint's retrieval features and `posting_keys` their keys in the weeks around `day`.
+    """
     if len(features) < 2:
         return None
+    weeks = _weeks_around(day)
+    keys = [posting_keys[week][i] for i in range(len(features)) for week in weeks]  # feature by feature
     candidates = {
-        c.article_id: (c.fingerprint, c.day) for c in batch.index.find_story_candidates(features, day)
+        c.article_id: (c.fingerprint, c.day)
+        for c in batch.index.find_story_candidates(
+            features, day, keys=keys, parsed=batch.candidate_fingerprints
+        )
     }
     hits: dict[str, int] = {}
-    for feature in features:
-        for week in _weeks_around(day):
-            for other in batch.postings.get(derive_story_key(feature, week), ()):
-                hits[other] = hits.get(other, 0) + 1
+    common = batch.index.common_keys  # the keys find_story_candidates found too common: skipped here as well
+    for key in keys:
+        if key in common:
+            continue
+        for other in batch.postings.get(key, ()):
+            hits[other] = hits.get(other, 0) + 1
     in_batch = [(n, other) for other, n in hits.items()
                 if n >= 2 and abs(batch.fingerprints[other][1] - day) <= STORY_WINDOW_DAYS]
     for _, other in heapq.nlargest(_MAX_STORY_CANDIDATES, in_batch):  # as many as the index query returns
@@ -849,8 +995,8 @@ def _find_story(
     candidates.pop(article_id, None)
     matches = []
     for other, (other_fp, _) in candidates.items():
-        same, score = score_story(other_fp, fingerprint)
-        if same:
+        score = match_story(other_fp, fingerprint)
+        if score is not None:
             matches.append((score, other))
     if not matches:
         return None
@@ -875,11 +1021,6 @@ def _merge_stories(batch: _Batch, firsts: list[_Known]) -> _Known:
             continue
         batch.counts.merges += 1
         old = loser.story_id
-        batch.con.execute(
-            "UPDATE dedup_stories SET merged_into = ?, merged_at = ? WHERE story_id = ?",
-            [survivor.story_id, batch.now, old],
-        )
-        batch.con.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [survivor.story_id, old])
         _log_merge(batch, "story", old, survivor.story_id)
         for pending in batch.article_updates.values():
             if pending["story_id"] == old:
@@ -966,6 +1107,7 @@ def _compute_diffs(batch: _Batch) -> None:
     if not pairs:
         return
     texts = _read_texts(batch, set(pairs) | set(pairs.values()))
+    stored: dict[str, str] = {}
     for target, canonical in pairs.items():
         if target not in texts or canonical not in texts:
             continue
@@ -974,7 +1116,14 @@ def _compute_diffs(batch: _Batch) -> None:
         if target in batch.diffs:
             batch.article_updates[target]["copy_diff"] = diff
         else:
-            batch.con.execute("UPDATE articles SET copy_diff = ? WHERE article_id = ?", [diff, target])
+            stored[target] = diff
+    if stored:  # earlier batches' articles a merge made copies: one statement for all of them
+        only = f" AND articles.article_id IN ({_id_list(stored)})" if all(map(_HEX_ID.match, stored)) else ""
+        batch.con.execute(
+            "UPDATE articles SET copy_diff = u.diff::JSON FROM (SELECT unnest(?::VARCHAR[]) AS id, "  # noqa: S608
+            "unnest(?::VARCHAR[]) AS diff) u WHERE articles.article_id = u.id" + only,
+            [list(stored), list(stored.values())],
+        )
 
 
 def _write_batch(batch: _Batch) -> None:
@@ -986,6 +1135,7 @@ def _write_batch(batch: _Batch) -> None:
     from warehouse.load import insert_columns  # warehouse.load calls this module: import here, not at the top
 
     con = batch.con
+    flush_writes(batch)
     _compute_diffs(batch)
     if batch.signature_rows:
         rows = batch.signature_rows

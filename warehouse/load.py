@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -76,44 +77,52 @@ def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str
         con.unregister(view)
 
 
+_QUOTE_FIELDS = ("text", "speaker", "speaker_role", "kind", "cue", "start", "end")
+_FIGURE_FIELDS = ("value", "unit", "text", "subject", "change", "baseline", "approximate", "source", "start", "end")
+_ENTITY_FIELDS = ("name", "type", "role", "mentions")
+
+
+def _columns(rows: list[tuple[str, int, Any]], fields: Sequence[str], seq: bool = True) -> dict[str, list[Any]]:
+    """(article_id, seq, record) rows as column lists: article_id, seq (when kept), then the records' fields."""
+    columns: dict[str, list[Any]] = {"article_id": [r[0] for r in rows]}
+    if seq:
+        columns["seq"] = [r[1] for r in rows]
+    records = [r[2] for r in rows]
+    for name in fields:
+        columns[name] = list(map(attrgetter(name), records))
+    return columns
+
+
 def _child_rows(article_ids: Sequence[str], articles: Sequence[Article]) -> dict[str, dict[str, list[Any]]]:
-    tables: dict[str, dict[str, list[Any]]] = {
-        "quotes": {k: [] for k in ("article_id", "seq", "text", "speaker", "speaker_role", "kind", "cue", "start",
-                                   "end")},
-        "figures": {k: [] for k in ("article_id", "seq", "value", "unit", "text", "subject", "change", "baseline",
-                                    "approximate", "source", "start", "end")},
-        "entities": {k: [] for k in ("article_id", "name", "type", "role", "mentions")},
-        "topics": {k: [] for k in ("article_id", "topic", "score", "evidence")},
-    }
-    for article_id, article in zip(article_ids, articles, strict=True):
-        for seq, q in enumerate(article.quotes):
-            for key, value in (("article_id", article_id), ("seq", seq), ("text", q.text), ("speaker", q.speaker),
-                               ("speaker_role", q.speaker_role), ("kind", q.kind), ("cue", q.cue),
-                               ("start", q.start), ("end", q.end)):
-                tables["quotes"][key].append(value)
-        for seq, f in enumerate(article.figures):
-            for key, value in (("article_id", article_id), ("seq", seq), ("value", f.value), ("unit", f.unit),
-                               ("text", f.text), ("subject", f.subject), ("change", f.change),
-                               ("baseline", f.baseline), ("approximate", f.approximate), ("source", f.source),
-                               ("start", f.start), ("end", f.end)):
-                tables["figures"][key].append(value)
+    """The quotes, figures, entities and topics rows of articles, column by column (a list per column)."""
+    pairs = list(zip(article_ids, articles, strict=True))
+    quotes = [(i, seq, q) for i, a in pairs for seq, q in enumerate(a.quotes)]
+    figures = [(i, seq, f) for i, a in pairs for seq, f in enumerate(a.figures)]
+    entities: list[tuple[str, int, Any]] = []
+    topics: list[tuple[str, int, Any]] = []
+    for article_id, article in pairs:
         seen_entities: set[tuple[str, str]] = set()
-        for e in article.entities:
-            if (e.name, e.type) in seen_entities:
-                continue
-            seen_entities.add((e.name, e.type))
-            for key, value in (("article_id", article_id), ("name", e.name), ("type", e.type), ("role", e.role),
-                               ("mentions", e.mentions)):
-                tables["entities"][key].append(value)
+        for e in article.entities:  # the first of a (name, type) wins
+            if (e.name, e.type) not in seen_entities:
+                seen_entities.add((e.name, e.type))
+                entities.append((article_id, 0, e))
         seen_topics: set[str] = set()
         for t in article.topics:
-            if t.topic in seen_topics:
-                continue
-            seen_topics.add(t.topic)
-            for key, value in (("article_id", article_id), ("topic", t.topic), ("score", t.score),
-                               ("evidence", list(t.evidence))):
-                tables["topics"][key].append(value)
-    return tables
+            if t.topic not in seen_topics:
+                seen_topics.add(t.topic)
+                topics.append((article_id, 0, t))
+    topic_records = [r[2] for r in topics]
+    return {
+        "quotes": _columns(quotes, _QUOTE_FIELDS),
+        "figures": _columns(figures, _FIGURE_FIELDS),
+        "entities": _columns(entities, _ENTITY_FIELDS, seq=False),
+        "topics": {
+            "article_id": [r[0] for r in topics],
+            "topic": [t.topic for t in topic_records],
+            "score": [t.score for t in topic_records],
+            "evidence": [list(t.evidence) for t in topic_records],
+        },
+    }
 
 
 def _revision_diff(old_title: str | None, new: Article, old_quotes: set[str], old_figures: set[str]) -> str:
@@ -181,26 +190,28 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, PageR
                      by_hash: dict[str, str], run_id: str) -> None:
     if not rows:
         return
-    cols: dict[str, list[Any]] = {k: [] for k in (
-        "article_id", "canonical_url", "url", "title", "authors", "published_at", "published_at_source", "language",
-        "outlet", "status", "status_reason", "body", "body_hash", "relevance", "relevance_evidence", "feed_id",
-        "first_seen", "last_seen", "revision", "same_text_as", "run_id")}
-    for article_id, page in rows:
-        a = page.article
-        same = by_hash.get(a.body_hash)
-        values = {
-            "article_id": article_id, "canonical_url": a.canonical_url, "url": page.fetched_url, "title": a.title,
-            "authors": list(a.authors), "published_at": a.published_at, "published_at_source": a.published_at_source,
-            "language": a.language, "outlet": a.outlet, "status": a.status, "status_reason": a.status_reason,
-            "body": a.body, "body_hash": a.body_hash, "relevance": a.relevance,
-            "relevance_evidence": list(a.relevance_evidence), "feed_id": page.feed_id, "first_seen": page.fetched_at,
-            "last_seen": page.fetched_at, "revision": 1, "same_text_as": same if same != article_id else None,
-            "run_id": run_id,
-        }
-        for key, value in values.items():
-            cols[key].append(value)
+    pages = [r[1] for r in rows]
+    articles = [p.article for p in pages]
+    ids = [r[0] for r in rows]
+    same = [by_hash.get(a.body_hash) for a in articles]
+    fetched = [p.fetched_at for p in pages]
+    copied = ("canonical_url", "title", "published_at", "published_at_source", "language", "outlet", "status",
+              "status_reason", "body", "body_hash", "relevance")
+    cols: dict[str, list[Any]] = {
+        "article_id": ids,
+        "url": [p.fetched_url for p in pages],
+        "authors": [list(a.authors) for a in articles],
+        **{name: list(map(attrgetter(name), articles)) for name in copied},
+        "relevance_evidence": [list(a.relevance_evidence) for a in articles],
+        "feed_id": [p.feed_id for p in pages],
+        "first_seen": fetched,
+        "last_seen": fetched,
+        "revision": [1] * len(rows),
+        "same_text_as": [s if s != i else None for s, i in zip(same, ids, strict=True)],
+        "run_id": [run_id] * len(rows),
+    }
     insert_columns(con, "articles", cols)
-    for table, columns in _child_rows([r[0] for r in rows], [r[1].article for r in rows]).items():
+    for table, columns in _child_rows(ids, articles).items():
         insert_columns(con, table, columns)
 
 

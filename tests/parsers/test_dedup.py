@@ -283,3 +283,22 @@ def test_fingerprint_uses_parsed_entities_and_figures() -> None:
     )
     assert {"person:imogen carver", "place:milbrook", "figure:1870"} <= fp.features
     assert not any(f.startswith("figure:2024") for f in fp.features)
+
+
+def test_fingerprint_points_and_retrieval_order_match_the_per_feature_rules() -> None:
+    """Points counted in the joined text, and retrieval features found by bisection, equal the per-feature rules,
+    also for odd features: a bare kind, a kind-like prefix, a feature holding a newline."""
+    from parsers.dedup import KIND_POINTS, StoryFingerprint, select_retrieval_features
+
+    odd = frozenset({"figure", "figure-x:1", "figure:100", "figure:;", "figures:2", "name:a b", "org", "org:x",
+                     "person:z", "place:\nquote:1", "quote:9", "quote", ":", ""})
+    for features in (odd, odd - {"place:\nquote:1"}, frozenset(), frozenset({"figure:1", "quote:a"})):
+        expected = sum(KIND_POINTS.get(f.split(":", 1)[0], 0.0) for f in features)
+        assert StoryFingerprint(features).points() == expected
+        ranked = sorted((f for f in features if f.split(":", 1)[0] in ("figure", "person", "quote", "name")),
+                        key=lambda f: (("figure", "person", "quote", "name").index(f.split(":", 1)[0]), f))
+        assert select_retrieval_features(StoryFingerprint(features)) == ranked
+    text = "\n".join(sorted(odd - {"place:\nquote:1"}))
+    parsed = StoryFingerprint.from_text(text)
+    assert parsed.features == frozenset(text.split("\n"))
+    assert parsed.points() == 3.0 * 3 + 1.0 + 1.5 * 2 + 0.5 * 2 + 2.0  # figures, name, quotes, orgs, person

@@ -94,3 +94,54 @@ def test_a_build_that_did_not_finish_is_started_again(db: Path) -> None:
         index.db.execute("INSERT INTO meta VALUES ('building', ?)", [str(os.getpid())])
     with DedupIndex(path) as index:
         assert index.lookup_state(aid(WIRE_URLS[0])) is not None
+
+
+def test_a_posting_key_held_by_too_many_articles_retrieves_no_story_candidates() -> None:
+    """A feature in more than max_key_postings articles of a week (a minister's name, a round figure) is left out of
+    retrieval: the articles sharing only such features are no candidates, one sharing two rare features still is."""
+    from parsers.dedup import NUM_HASHES, Signature
+    from warehouse.dedup import MAX_KEY_POSTINGS
+
+    day = 20_000
+    common = ["figure:1000", "person:keir starmer"]
+    rare = ["figure:19244", "quote:5eed"]
+    sig = Signature((7,) * NUM_HASHES, 3).to_bytes()  # too few shingles for any LSH band
+
+    def rows() -> list[tuple]:
+        crowd = [(n + 1, f"{n + 1:016x}", sig, 3, [*common, f"name:someone {n}"], day, False, f"{n + 1:016x}",
+                  f"{n + 1:016x}", T0) for n in range(6)]
+        match = (7, f"{7:016x}", sig, 3, [*common, *rare], day, False, f"{7:016x}", f"{7:016x}", T0)
+        return [*crowd, match]
+
+    with DedupIndex(None, max_key_postings=3) as capped, DedupIndex(None) as uncapped:
+        assert uncapped.max_key_postings == MAX_KEY_POSTINGS
+        capped.add_rows(rows())
+        uncapped.add_rows(rows())
+        features = [*common, *rare]
+        assert [c.article_id for c in capped.find_story_candidates(features, day)] == [f"{7:016x}"]
+        assert len(capped.common_keys) == 2  # the two common features' keys of this week
+        assert len(uncapped.find_story_candidates(features, day)) == 7
+        assert capped.find_story_candidates(common, day) == []
+
+
+def test_merges_written_together_move_ids_as_one_update_a_merge_would() -> None:
+    from warehouse.dedup import compose_merges
+
+    merges = [("b", "a"), ("c", "d"), ("a", "e"), ("d", "c"), ("x", "y")]
+    ids = ["a", "b", "c", "d", "e", "x", "z"]
+    one_by_one = list(ids)
+    for old, into in merges:  # what `UPDATE ... SET id = into WHERE id = old` does, merge after merge
+        one_by_one = [into if i == old else i for i in one_by_one]
+    moved = compose_merges(merges)
+    assert [moved.get(i, i) for i in ids] == one_by_one
+    assert "c" not in moved  # c went to d and back: unchanged, not rewritten
+
+
+def test_the_story_window_searches_every_week_it_touches() -> None:
+    from parsers.dedup import STORY_WINDOW_DAYS
+    from warehouse.dedup import _weeks_around
+
+    for day in range(70, 84):
+        window = set(range(day - STORY_WINDOW_DAYS, day + STORY_WINDOW_DAYS + 1))
+        assert _weeks_around(day) == sorted({d // 7 for d in window})
+    assert _weeks_around(73) == [9, 10, 11]  # day 73 is mid-week 10: the article's own week is searched too
