@@ -8,12 +8,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from itertools import islice
 from typing import Literal, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from parsers.dates import date_from_url, find_date_in_text, parse_local_date
+from parsers.figures import fold_case, fold_pattern
 from parsers.records import ArticleStatus, DateSource, ExtractedPage
 
 # where the body came from; "checked" = trafilatura was consulted but our scored body was kept
@@ -167,6 +169,9 @@ _CALL_TO_ACTION = re.compile(
 # cheap first tests (one literal scan) before the patterns above
 _PAYWALL_HINT = re.compile(r"subscri|member|log ?in|sign ?in", re.I)
 _CTA_HINT = re.compile(r"©|\(c\)|copyright|rights|may not|apps?\b|advertis|sign up|letter", re.I)
+# their case-sensitive twins, to search fold_case(text) with: several times faster than IGNORECASE scans
+_PAYWALL_PROMPT_F, _CALL_TO_ACTION_F = fold_pattern(_PAYWALL_PROMPT), fold_pattern(_CALL_TO_ACTION)
+_PAYWALL_HINT_F, _CTA_HINT_F = fold_pattern(_PAYWALL_HINT), fold_pattern(_CTA_HINT)
 # Cyrillic letters that spammers use inside Latin words so that filters miss "Аdvеrtіѕе"
 _LOOKALIKE_CHARS = "АВЕКМНОРСТХаеорсухіїјѕԁ"
 _LATIN_LOOKALIKES = str.maketrans(_LOOKALIKE_CHARS, "ABEKMHOPCTXaeopcyxiijsd")
@@ -386,9 +391,13 @@ def _drop_element(el: etree._Element) -> None:
 def _normalize_space(text: str | None) -> str:
     if not text:
         return ""
-    if text.isascii():
-        return " ".join(text.split())  # several times faster than the regex; ASCII has no zero-width spaces
+    if text.isascii() or not any(ch in text for ch in _ZERO_WIDTH_CHARS):
+        # several times faster than the regex: str.split() and \s split on the same (Unicode) spaces
+        return " ".join(text.split())
     return _SPACE.sub(" ", text).strip()
+
+
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\ufeff"  # the spaces of _SPACE that str.split() keeps
 
 
 def _text_of(el: etree._Element | None) -> str:
@@ -402,7 +411,7 @@ def _word_count(text: str) -> int:
     for counted, count in _last_counted:
         if counted is text:
             return count
-    count = len(_WORD.findall(text))
+    count = _WORD.subn("", text)[1]  # counts the matches without building a string for each word
     _last_counted[1] = _last_counted[0]
     _last_counted[0] = (text, count)
     return count
@@ -1022,11 +1031,16 @@ def _is_hidden(el: etree._Element) -> bool:
 
 def _prose_chars(el: etree._Element, at_least: int = 0) -> int:
     """Non-space characters of the text under an element that is not link text (0 if under `at_least`)."""
-    text = "".join(el.itertext())
+    text = _STRING_VALUE(el)
     if len(text) < at_least:
         return 0
-    links = "".join(["".join(a.itertext()) for a in el.iter("a")])
+    links = "".join([_STRING_VALUE(a) for a in el.iter("a")])
     return max(_count_non_space(text) - _count_non_space(links), 0)
+
+
+# the text under an element, as "".join(el.itertext()) on a tree without comments and processing instructions
+# (the parser drops them), built in C rather than from one Python string per text node
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
 
 
 def _count_non_space(text: str) -> int:
@@ -1053,20 +1067,30 @@ _GUARDED_TAGS = frozenset(
 def _clean_tree(tree: etree._Element, survey: _Survey) -> None:
     """Drop scripts, navigation and page furniture in place, keeping the text that follows each element."""
     for header in survey.headers:
-        if len(header.findall(".//p")) < 3:
+        if next(islice(header.iter("p"), 2, None), None) is None:  # < 3 paragraphs (ElementPath is slow)
             _drop_element(header)
     etree.strip_elements(tree, *_DROP_TAGS, with_tail=False)
     page_chars: int | None = None
-    for el in survey.furniture:
+    furniture = survey.furniture
+    index, count = 0, len(furniture)
+    while index < count:
+        el = furniture[index]
+        index += 1
         if el.getparent() is None:
+            if page_chars is not None:
+                index = _skip_descendants(el, furniture, index)
             continue
         if el.tag not in _GUARDED_TAGS or not len(el):
             if not _is_part_of_sentence(el, survey):
                 _drop_element(el)
+                if page_chars is not None:
+                    index = _skip_descendants(el, furniture, index)
             continue
         strength = survey.strong.get(el, 0)
         if strength & _F_COMMENTS:
             _drop_element(el)  # comment threads can outweigh the article: never kept
+            if page_chars is not None:
+                index = _skip_descendants(el, furniture, index)
             continue
         if page_chars is None:
             body = tree.find("body")
@@ -1077,6 +1101,28 @@ def _clean_tree(tree: etree._Element, survey: _Survey) -> None:
             if not _is_marked_elsewhere(el, survey.body_marks, tree):
                 continue  # a layout wrapper holding the article, whatever its class says
         _drop_element(el)
+        index = _skip_descendants(el, furniture, index)
+
+
+def _skip_descendants(el: etree._Element, furniture: list[etree._Element], index: int) -> int:
+    """The index of the first furniture element from `index` on that is not inside `el`, an element now
+    out of the tree: furniture is in document order, so the elements inside `el` follow it in one run.
+
+    Dropping them too would change nothing that is read later; only the page's prose total is taken
+    lazily at the first big container, so the caller skips only once that total is taken. An element
+    that left `el` before (a dropped header, a stripped <nav>) ends the run: it is then handled as before.
+    """
+    count = len(furniture)
+    if index >= count or not len(el):
+        return index
+    following = furniture[index]
+    for inner in el.iterdescendants():
+        if inner is following:
+            index += 1
+            if index == count:
+                break
+            following = furniture[index]
+    return index
 
 
 def _is_part_of_sentence(el: etree._Element, survey: _Survey) -> bool:
@@ -1372,10 +1418,11 @@ def _trim_calls_to_action(body: str) -> tuple[str, str | None]:
         text = paragraphs[index]
         if after > 1500:
             break
-        prompt_like = len(text) < 400 and _PAYWALL_HINT.search(text) is not None
-        match = _PAYWALL_PROMPT.search(text) if prompt_like else None
-        if match:
-            prompt, cut = match.group(0).lower(), index
+        if len(text) < 400:
+            folded = fold_case(text)  # same length and offsets as text
+            match = _PAYWALL_PROMPT_F.search(folded) if _PAYWALL_HINT_F.search(folded) else None
+            if match:
+                prompt, cut = text[match.start() : match.end()].lower(), index
         after += len(text)
     if cut is not None:
         marker = _PAYWALL_TEXT.search(" ".join(paragraphs[cut:]))  # the wording the status reason uses
@@ -1398,7 +1445,8 @@ def _is_call_to_action(text: str) -> bool:
         return False
     if not text.isascii() and any(ch in text for ch in _LOOKALIKE_CHARS):  # translate() is slow on non-ASCII
         text = text.translate(_LATIN_LOOKALIKES)
-    return _CTA_HINT.search(text) is not None and _CALL_TO_ACTION.search(text) is not None
+    folded = fold_case(text)
+    return _CTA_HINT_F.search(folded) is not None and _CALL_TO_ACTION_F.search(folded) is not None
 
 
 def _body_from_jsonld(article_ld: dict | None) -> str:

@@ -694,8 +694,7 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
         else:
             pending.append((toks, hon))
     # "Eriksson Ek" is "Joel Eriksson Ek"
-    longer = {name: other for name in people for other in people
-              if other != name and other.endswith(" " + name) and " " in name}
+    longer = _longer_names(people)
     if longer:
         for ref in refs:
             ref.name = longer.get(ref.name, ref.name)
@@ -842,6 +841,20 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
         if prev is None or (prev.form == "role" and mention.form != "role"):
             by_end[mention.end] = mention
     return MentionIndex(tuple(mentions), by_start, by_end, genders, frozenset(people))
+
+
+def _longer_names(people: dict[str, None]) -> dict[str, str]:
+    """Each name of two or more words that ends another name -> that longer name (the last in people's
+    order): {"Eriksson Ek": "Joel Eriksson Ek"}. One pass over each name's word endings, not all pairs."""
+    longer: dict[str, str] = {}
+    for other in people:
+        space = other.find(" ")
+        while space >= 0:
+            ending = other[space + 1 :]
+            if ending in people and " " in ending:
+                longer[ending] = other
+            space = other.find(" ", space + 1)
+    return longer
 
 
 _DETERMINERS = ("the ", "The ", "a ", "A ", "an ", "An ")

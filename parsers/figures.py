@@ -415,31 +415,31 @@ _FOLD_TABLE = str.maketrans(
 
 
 def fold_case(text: str) -> str:
-    """The text as the case-sensitive twins of IGNORECASE patterns (see _folded) search it."""
+    """The text as the case-sensitive twins of IGNORECASE patterns (see fold_pattern) search it."""
     if "\u0130" in text or "\u0131" in text or "\u017f" in text:
         return text.translate(_FOLD_TABLE)
     return text.lower()
 
 
-def _folded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+def fold_pattern(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """The case-sensitive twin of an IGNORECASE pattern, to search fold_case(text) with."""
     if not pattern.flags & re.IGNORECASE or re.search(r"(?<![\\?])[A-Z]", pattern.pattern):
         raise ValueError(f"not an IGNORECASE pattern with lower-case letters only: {pattern.pattern}")
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
-_MONTH_BEFORE_F = _folded(_MONTH_BEFORE_RE)
-_YEAR_CONTEXT_BEFORE_F = _folded(_YEAR_CONTEXT_BEFORE_RE)
-_AGE_BEFORE_F = _folded(_AGE_BEFORE_RE)
-_LABEL_BEFORE_F = _folded(_LABEL_BEFORE_RE)
-_APPROX_BEFORE_F = _folded(_APPROX_BEFORE_RE)
-_TIME_WINDOW_BEFORE_F = _folded(_TIME_WINDOW_BEFORE_RE)
-_RULE_CONTEXT_F = _folded(_RULE_CONTEXT_RE)
-_THRESHOLD_BEFORE_F = _folded(_THRESHOLD_BEFORE_RE)
-_POSSESSIVE_BEFORE_F = _folded(_POSSESSIVE_BEFORE_RE)
-_FRACTION_OK_BEFORE_F = _folded(_FRACTION_OK_BEFORE_RE)
-_CHANGE_BEFORE_F = _folded(_CHANGE_BEFORE_RE)
-_BACK_ANCHOR_F = _folded(_BACK_ANCHOR_RE)
+_MONTH_BEFORE_F = fold_pattern(_MONTH_BEFORE_RE)
+_YEAR_CONTEXT_BEFORE_F = fold_pattern(_YEAR_CONTEXT_BEFORE_RE)
+_AGE_BEFORE_F = fold_pattern(_AGE_BEFORE_RE)
+_LABEL_BEFORE_F = fold_pattern(_LABEL_BEFORE_RE)
+_APPROX_BEFORE_F = fold_pattern(_APPROX_BEFORE_RE)
+_TIME_WINDOW_BEFORE_F = fold_pattern(_TIME_WINDOW_BEFORE_RE)
+_RULE_CONTEXT_F = fold_pattern(_RULE_CONTEXT_RE)
+_THRESHOLD_BEFORE_F = fold_pattern(_THRESHOLD_BEFORE_RE)
+_POSSESSIVE_BEFORE_F = fold_pattern(_POSSESSIVE_BEFORE_RE)
+_FRACTION_OK_BEFORE_F = fold_pattern(_FRACTION_OK_BEFORE_RE)
+_CHANGE_BEFORE_F = fold_pattern(_CHANGE_BEFORE_RE)
+_BACK_ANCHOR_F = fold_pattern(_BACK_ANCHOR_RE)
 # The tokens of _TOKEN_RE that can open a candidate: every number token, and the letter tokens (maximal
 # ASCII letter runs) that are opening words. Letters are not part of number tokens, so skipping the other
 # letter tokens leaves the number tokens' boundaries as _TOKEN_RE.finditer finds them.
