@@ -11,6 +11,7 @@ import re
 import resource
 import tempfile
 import time
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -28,13 +29,39 @@ _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _CLOSES_BLOCK = re.compile(r"</(?:div|header|section|figure|aside)>")
 _NUMBER = re.compile(r"\b\d[\d,]*\b")
+_OPEN_P = re.compile(r"^<p\b[^>]*>")
+_SENTENCE_END = re.compile(r"(?<=[.!?\u201d])\s+(?=[A-Z\u201c])")  # a split is kept only outside quotation marks
+_ISO_STAMP = re.compile(r"\b2025-02-\d\dT\d\d:\d\d(?::\d\d)?(?:\+00:00|Z)?")
+_DAY_MONTH = re.compile(r"\b\d{1,2} (February|Feb) 2025\b")
 _WORD = re.compile(r"(?<![<&/=\w])\b[a-z]{4,}\b(?![^<]*>)")  # lower-case words outside tags and entities
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]{2,}\b")
 _FIRST = ("Amira", "Ben", "Carys", "Dev", "Elin", "Femi", "Grace", "Hamid", "Isla", "Jonah", "Kaveh", "Lena",
-          "Marek", "Nadia", "Owen", "Priya", "Quinn", "Rosa", "Sami", "Tariq", "Una", "Vikram", "Wren", "Yusuf")
+          "Marek", "Nadia", "Owen", "Priya", "Quinn", "Rosa", "Sami", "Tariq", "Una", "Vikram", "Wren", "Yusuf",
+          "Abdul", "Bethan", "Ciaran", "Darren", "Eilidh", "Farah", "Gareth", "Hannah", "Imran", "Joanne", "Kieran",
+          "Leila", "Mohammed", "Niamh", "Olu", "Paul", "Rachel", "Sanjay", "Teresa", "Uzma", "Victoria", "Wayne",
+          "Zainab", "Aled", "Bukola", "Colin", "Deborah", "Ewan", "Fiona", "Gurpreet", "Helen", "Ibrahim", "Jasmine",
+          "Karen", "Liam", "Mairead", "Nikhil", "Oksana", "Patrick", "Ruth", "Stuart", "Tomasz", "Yvonne", "Zoe")
 _LAST = ("Adeyemi", "Brooks", "Castell", "Dunmore", "Everley", "Fairholt", "Garside", "Holloway", "Ingram",
          "Jessop", "Kerridge", "Lomax", "Maddox", "Norcott", "Okafor", "Pemberton", "Quarry", "Radcliffe",
-         "Sedley", "Thorne", "Upcott", "Varley", "Whitlow", "Yardley")
+         "Sedley", "Thorne", "Upcott", "Varley", "Whitlow", "Yardley", "Ahmed", "Bhatti", "Campbell", "Davies",
+         "Evans", "Fletcher", "Gallagher", "Hussain", "Iqbal", "Jenkins", "Kowalski", "Lloyd", "McAllister",
+         "Nowak", "Osei", "Patel", "Quinlan", "Rahman", "Sutherland", "Thompson", "Ullah", "Vaughan", "Walsh",
+         "Young", "Ashworth", "Bellamy", "Chowdhury", "Doherty", "Eze", "Fraser", "Grant", "Harrington", "Jamal",
+         "Kaur", "Mensah", "Nicholson", "O'Brien", "Parry", "Rees", "Sandhu", "Tennant", "Whitaker")
+# words that immigration reports use, added to the corpus' own for the one-word-in-four substitution
+_EXTRA_WORDS = ("appeal", "appeals", "applicants", "arrivals", "asylum", "backlog", "barracks", "border", "borders",
+                "caseworkers", "casework", "charity", "citizenship", "claimants", "coastguard", "councils",
+                "crossings", "decisions", "dependants", "deportation", "detention", "dinghies", "employers",
+                "enforcement", "families", "funding", "graduates", "hearings", "hostels", "housing", "inspectors",
+                "interviews", "judges", "landlords", "lawyers", "licences", "ministers", "minors", "nurses",
+                "officials", "overstayers", "passports", "permits", "placements", "processing", "quotas",
+                "refugees", "removals", "residency", "returns", "sanctions", "settlement", "shortfall", "smugglers",
+                "sponsors", "sponsorship", "students", "tribunal", "trafficking", "visas", "vessels", "volunteers",
+                "wages", "workers", "accommodation", "allowance", "campaigners", "caseload", "checks", "committee",
+                "consultation", "contractors", "convictions", "countries", "figures", "guidance", "inquiry",
+                "legislation", "migrants", "offences", "partnership", "patrols", "pilots", "prisons", "proposals",
+                "rulings", "scheme", "seekers", "statistics", "surveys", "treaty", "unions", "welfare")
+PAGE_MINUTES = 2  # page i is published 2*i minutes after the first: 720 a day, 100,000 pages span 20 weeks
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +94,33 @@ def load_templates() -> list[Template]:
     return templates
 
 
+def mark_dates(html: str) -> str:
+    """A template's publication dates replaced by markers that fill_dates() sets to a page's own date."""
+    html = _ISO_STAMP.sub("\x00iso\x00", html)
+    return _DAY_MONTH.sub(lambda m: "\x00long\x00" if m.group(1) == "February" else "\x00short\x00", html)
+
+
+def fill_dates(html: str, when: datetime) -> str:
+    """Put a page's publication date where mark_dates() left markers."""
+    return (html.replace("\x00iso\x00", when.isoformat()).replace("\x00long\x00", f"{when.day} {when:%B %Y}")
+            .replace("\x00short\x00", f"{when.day} {when:%b %Y}"))
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """The sentences of a <p> paragraph without inner tags, cut only where no quotation is open; [] otherwise."""
+    inner = _OPEN_P.sub("", paragraph).removesuffix("</p>")
+    if "<" in inner:
+        return []
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(inner):
+        before = inner[start:match.start()]
+        if before.count("\u201c") == before.count("\u201d") and before.count('"') % 2 == 0:
+            sentences.append(before)
+            start = match.end()
+    sentences.append(inner[start:])
+    return [s for s in sentences if len(s) > 30]
+
+
 class PageFactory:
     """Deterministic page i: a demo template with its paragraphs remixed, numbers varied, padded to 60-150 KB."""
 
@@ -76,7 +130,13 @@ class PageFactory:
         self.items_per_feed = items_per_feed
         self.templates = load_templates()
         self.pool = [p for t in self.templates for p in t.paragraphs if len(_TAG.sub("", p)) > 60]
-        self.vocabulary = sorted({w for p in self.pool for w in _WORD.findall(_TAG.sub(" ", p))})
+        self.frames = [(mark_dates(t.head), mark_dates(t.tail)) for t in self.templates]  # str.replace per page
+        self.sentences = [s for p in self.pool for s in split_sentences(p)]  # for paragraphs remixed from sentences
+        self.vocabulary = sorted({w for p in self.pool for w in _WORD.findall(_TAG.sub(" ", p))} | set(_EXTRA_WORDS))
+
+    def published(self, i: int) -> datetime:
+        """When page i was published: one every PAGE_MINUTES, so a big corpus spans weeks like real news."""
+        return datetime(2025, 2, 1, 6, tzinfo=UTC) + timedelta(minutes=PAGE_MINUTES * i)
 
     def host(self, k: int) -> str:
         """The virtual host of feed k: an outlet's feed lists the outlet's own pages."""
@@ -89,9 +149,9 @@ class PageFactory:
     def page(self, i: int) -> bytes:
         """The HTML of page i."""
         rng = random.Random(self.seed * 1_000_003 + i)
-        template = self.templates[i % len(self.templates)]
         count = rng.randint(8, 20)
         names: dict[str, str] = {}  # each page has its own cast: shared names would make every page one story
+        when = self.published(i)
 
         def recast(match: re.Match[str]) -> str:
             return names.setdefault(match.group(0), f"{rng.choice(_FIRST)} {rng.choice(_LAST)}")
@@ -99,11 +159,20 @@ class PageFactory:
         def reword(match: re.Match[str]) -> str:  # one word in four replaced: pages share themes, not sentences
             return rng.choice(self.vocabulary) if rng.random() < 0.25 else match.group(0)
 
-        paragraphs = [_WORD.sub(reword, _NAME.sub(recast, _NUMBER.sub(lambda m: f"{rng.randint(2, 40000):,}", p)))
-                      for p in rng.sample(self.pool, min(count, len(self.pool)))]
-        head = template.head.replace("</title>", f" ({i})</title>", 1)
-        body = f"<p>Story {i} from the bench corpus, filed {rng.randint(1, 28)} February.</p>" + "".join(paragraphs)
-        html = head + body + template.tail
+        def renumber(match: re.Match[str]) -> str:  # counts from a handful to hundreds of thousands
+            return f"{round(10 ** rng.uniform(0.3, 5.7)):,}"
+
+        picked = []
+        for whole in rng.sample(self.pool, min(count, len(self.pool))):  # half as written, half re-made from 1-3
+            if rng.random() < 0.5:                                        # sentences of any article
+                picked.append(whole)
+            else:
+                picked.append("<p>" + " ".join(rng.choice(self.sentences) for _ in range(rng.randint(1, 3))) + "</p>")
+        paragraphs = [_WORD.sub(reword, _NAME.sub(recast, _NUMBER.sub(renumber, p))) for p in picked]
+        head, tail = (fill_dates(frame, when) for frame in self.frames[i % len(self.templates)])
+        head = head.replace("</title>", f" ({i})</title>", 1)
+        body = f"<p>Story {i} from the bench corpus, filed {when.day} {when:%B}.</p>" + "".join(paragraphs)
+        html = head + body + tail
         target = rng.randint(60_000, 150_000)
         if len(html) < target:  # pages carry big inline scripts and menus: pad with a realistic JSON state blob
             blob = json.dumps({"related": [{"id": k, "headline": f"Related story {k} " + "x" * 40}
@@ -114,9 +183,8 @@ class PageFactory:
     def feed(self, k: int) -> bytes:
         """RSS feed k, listing pages k*items_per_feed onwards."""
         items = []
-        start = datetime(2025, 2, 1, tzinfo=UTC)
         for i in range(k * self.items_per_feed, min(self.n, (k + 1) * self.items_per_feed)):
-            stamp = format_datetime(start + timedelta(minutes=i), usegmt=True)
+            stamp = format_datetime(self.published(i), usegmt=True)
             items.append(f"<item><title>Story {i}</title><link>{self.url(i)}</link><guid>{self.url(i)}</guid>"
                          f"<pubDate>{stamp}</pubDate></item>")
         return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Bench feed '
@@ -128,9 +196,46 @@ class PageFactory:
         return (self.n + self.items_per_feed - 1) // self.items_per_feed
 
 
-def _serve(n: int, items_per_feed: int, port_box: Any, ready: Any) -> None:
-    """Subprocess: an HTTP server for the generated corpus (ETags, 304s, gzip), so it does not share our GIL."""
+def page_path(directory: Path, i: int) -> Path:
+    """Where write_corpus() stores page i, gzipped (a thousand files a folder)."""
+    return directory / f"{i // 1000:04d}" / f"story-{i}.html.gz"
+
+
+def _write_pages(n: int, items_per_feed: int, directory: str, indices: range) -> int:
+    """Worker: generate and gzip these pages into directory; returns the bytes written."""
     factory = PageFactory(n, items_per_feed=items_per_feed)
+    written = 0
+    for i in indices:
+        path = page_path(Path(directory), i)
+        path.parent.mkdir(exist_ok=True)
+        data = gzip.compress(factory.page(i), compresslevel=6, mtime=0)  # a web server's usual level
+        path.write_bytes(data)
+        written += len(data)
+    return written
+
+
+def write_corpus(n: int, items_per_feed: int, directory: Path, workers: int | None = None) -> tuple[float, int]:
+    """Generate the n pages gzipped into directory before any timing starts; returns (seconds, bytes)."""
+    workers = max(1, min(workers or os.cpu_count() or 2, n // 200 or 1))
+    started = time.perf_counter()
+    chunks = [range(lo, min(lo + 1000, n)) for lo in range(0, n, 1000)]
+    if workers == 1:
+        written = sum(_write_pages(n, items_per_feed, str(directory), c) for c in chunks)
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            written = sum(pool.map(_write_pages, [n] * len(chunks), [items_per_feed] * len(chunks),
+                                   [str(directory)] * len(chunks), chunks))
+    return time.perf_counter() - started, written
+
+
+def _serve(n: int, items_per_feed: int, pages: str, port_box: Any, ready: Any) -> None:
+    """Subprocess: an HTTP server for the generated corpus (ETags, 304s, gzip), so it does not share our GIL.
+
+    Pages are read from the files write_corpus() made (the server neither generates nor compresses: its CPU would
+    compete with the ingest for the cores) and are not kept in memory; feeds are small and made on request.
+    """
+    factory = PageFactory(n, items_per_feed=items_per_feed)
+    directory = Path(pages)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -143,27 +248,31 @@ def _serve(n: int, items_per_feed: int, port_box: Any, ready: Any) -> None:
             path = self.path.split("?", 1)[0]
             feed = re.fullmatch(r"/feeds/(\d+)\.xml", path)
             story = re.fullmatch(r"/news/2025/02/story-(\d+)\.html", path)
+            gzipped = False
             if feed:
                 body, ctype = factory.feed(int(feed.group(1))), "application/rss+xml; charset=utf-8"
+                etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
             elif story and int(story.group(1)) < n:
-                body, ctype = factory.page(int(story.group(1))), "text/html; charset=utf-8"
+                body, ctype = page_path(directory, int(story.group(1))).read_bytes(), "text/html; charset=utf-8"
+                gzipped = True
+                etag = f'"{zlib.crc32(body):x}"'
             else:
                 self.send_response(404)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
             if self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
                 self.send_header("ETag", etag)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            if "gzip" in (self.headers.get("Accept-Encoding") or ""):
-                body = gzip.compress(body, compresslevel=1, mtime=0)
-                encoding = "gzip"
-            else:
-                encoding = None
+            accepts_gzip = "gzip" in (self.headers.get("Accept-Encoding") or "")
+            if gzipped and not accepts_gzip:
+                body, gzipped = gzip.decompress(body), False
+            elif accepts_gzip and not gzipped:
+                body, gzipped = gzip.compress(body, compresslevel=1, mtime=0), True
+            encoding = "gzip" if gzipped else None
             self.send_response(200)
             self.send_header("Content-Type", ctype)
             self.send_header("ETag", etag)
@@ -184,24 +293,37 @@ def _serve(n: int, items_per_feed: int, port_box: Any, ready: Any) -> None:
 
 
 class BenchServer:
-    """The generated corpus served by a separate process on 127.0.0.1."""
+    """The generated corpus, written to a temporary folder first, served by a separate process on 127.0.0.1."""
 
     def __init__(self, n: int, items_per_feed: int = ITEMS_PER_FEED) -> None:
         ctx = multiprocessing.get_context("spawn")
+        self.n = n
+        self.items_per_feed = items_per_feed
         self._port = ctx.Value("i", 0)
         self._ready = ctx.Event()
-        self._process = ctx.Process(target=_serve, args=(n, items_per_feed, self._port, self._ready), daemon=True)
+        self._pages = tempfile.TemporaryDirectory(prefix="newsmon-bench-pages-")
+        self._process = ctx.Process(target=_serve, args=(n, items_per_feed, self._pages.name, self._port,
+                                                         self._ready), daemon=True)
         self.factory = PageFactory(n, items_per_feed=items_per_feed)
+        self.generation_seconds = 0.0
+        self.corpus_bytes = 0
 
     def __enter__(self) -> BenchServer:
-        self._process.start()
-        if not self._ready.wait(60):
-            raise RuntimeError("bench server did not start")
+        try:
+            self.generation_seconds, self.corpus_bytes = write_corpus(self.n, self.items_per_feed,
+                                                                      Path(self._pages.name))
+            self._process.start()
+            if not self._ready.wait(60):
+                raise RuntimeError("bench server did not start")
+        except BaseException:
+            self._pages.cleanup()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._process.terminate()
         self._process.join(10)
+        self._pages.cleanup()
 
     @property
     def port(self) -> int:
@@ -316,6 +438,9 @@ def run_throughput_bench(n: int, *, workers: int | None = None, as_json: bool = 
         "articles": n, "fetched": summary.fetched, "stored": stored, "new": summary.new, "workers": workers,
         "run_seconds": round(run_s, 2), "wall_seconds_with_prefect_startup": round(wall, 2),
         "articles_per_s": round(rate, 1),
+        # pages are generated and gzipped into files before the timed run (not counted in it), then served from disk
+        "corpus_generation_seconds": round(server.generation_seconds, 1),
+        "corpus_gzipped_mb": round(server.corpus_bytes / 2**20, 1),
         "trafilatura_per_s": round(yard["trafilatura_per_s"], 1),
         "lxml_parse_per_s": round(yard["lxml_parse_per_s"], 1),
         "ratio_vs_trafilatura": round(rate / yard["trafilatura_per_s"], 3),
@@ -335,6 +460,8 @@ def run_throughput_bench(n: int, *, workers: int | None = None, as_json: bool = 
              f"{os.cpu_count()} cores",
              f"  end to end (fetch, parse, extract, dedup, load): {rate:8.1f} articles/s "
              f"({summary.fetched} fetched in {run_s:.1f} s; {wall:.1f} s with Prefect start-up)",
+             f"  corpus generated and gzipped before the run in {server.generation_seconds:.1f} s "
+             f"({server.corpus_bytes / 2**20:.0f} MB on disk, served from files)",
              f"  trafilatura.extract alone, {workers} processes:   {yard['trafilatura_per_s']:8.1f} pages/s",
              f"  lxml parsing alone (ceiling):                  {yard['lxml_parse_per_s']:8.1f} pages/s",
              f"  ratio newsmon / trafilatura:                   {result['ratio_vs_trafilatura']:8.3f}",

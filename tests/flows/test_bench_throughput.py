@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+from pathlib import Path
 
 import pytest
 
-from flows.bench_throughput import PageFactory, run_poll_bench, run_throughput_bench
+from flows.bench_throughput import (PageFactory, page_path, run_poll_bench, run_throughput_bench, split_sentences,
+                                    write_corpus)
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -21,6 +24,30 @@ def test_generated_pages_are_varied_realistic_articles() -> None:
     assert b"<article" in pages[0] and b"application/ld+json" in pages[0]
     feed = factory.feed(0).decode()
     assert feed.count("<item>") == 6 and factory.url(5) in feed
+
+
+def test_pages_carry_their_own_publication_date_spread_over_weeks() -> None:
+    factory = PageFactory(20_000)
+    late = factory.page(19_999).decode()
+    assert factory.published(19_999).isoformat() in late and "2025-02-12T" not in late
+    assert (factory.published(19_999) - factory.published(0)).days >= 21  # a big corpus spans weeks, as news does
+    assert f"<pubDate>{factory.published(0):%a, %d %b %Y}" in factory.feed(0).decode()
+
+
+def test_sentences_are_cut_outside_quotations_only() -> None:
+    paragraph = ("<p>Ministers met council leaders on Monday morning. \u201cWe will act on this. Soon,\u201d the Home "
+                 "Secretary said. The plan was published later that week.</p>")
+    assert split_sentences(paragraph) == ["Ministers met council leaders on Monday morning.",
+                                          "\u201cWe will act on this. Soon,\u201d the Home Secretary said.",
+                                          "The plan was published later that week."]
+    assert split_sentences("<p>A <a href='x'>linked</a> paragraph that is long enough to count here.</p>") == []
+
+
+def test_corpus_is_written_gzipped_before_serving(tmp_path: Path) -> None:
+    seconds, written = write_corpus(5, 50, tmp_path, workers=1)
+    factory = PageFactory(5)
+    assert seconds > 0 and written == sum(page_path(tmp_path, i).stat().st_size for i in range(5))
+    assert all(gzip.decompress(page_path(tmp_path, i).read_bytes()) == factory.page(i) for i in range(5))
 
 
 def test_throughput_bench_ingests_every_generated_page_and_reports_json() -> None:
