@@ -7,6 +7,11 @@ frequencies and lengths, tokenised and stemmed exactly as the fts extension's PR
 score computed at query time; adding 50 articles adds 50 articles' rows instead of rebuilding a million. A full
 rebuild (build_search_index, force=True, the nightly maintenance) re-derives everything in publication and term
 order, which is also what keeps scans skipping row groups after many incremental appends.
+
+speakers and speaker_roles follow the same way: only the names and role texts the changed articles' quotes and people
+touched are re-derived (refresh_speakers.sql). What else they depend on, the rules (speaker_role_rules, party_rules)
+and rows edited by hand (curated speakers), is hashed after each refresh into the recorded fingerprint; when that
+hash no longer matches, every speaker and role text is re-derived once, as the full rebuild does.
 """
 
 from __future__ import annotations
@@ -29,6 +34,22 @@ _CHANGED_BUCKETS = ("SELECT count(*) FROM refresh_buckets n FULL JOIN derived.ar
 # The articles' state the derived tables now reflect (refresh_changed_articles.sql explains the buckets).
 _STORE_BUCKETS = ("DELETE FROM derived.article_buckets; "
                   "INSERT INTO derived.article_buckets SELECT * FROM refresh_buckets; DROP TABLE refresh_buckets")
+# Everything a speakers or speaker_roles row depends on besides the counts: the rules and the rows themselves (edited
+# by hand: curated speakers). Recorded after each refresh; a different value makes the next one re-derive them all.
+_SPEAKERS_STATE = (
+    "SELECT hash((SELECT bit_xor(hash(rule_id, pattern, role_class)) FROM speaker_role_rules), "
+    "(SELECT bit_xor(hash(rule_id, pattern, party)) FROM party_rules), "
+    "(SELECT bit_xor(hash(name, role_class, party, role_text, quotes, articles, first_quoted, last_quoted, curated)) "
+    "FROM speakers), (SELECT bit_xor(hash(role_text, role_class, party, uses)) FROM speaker_roles))")
+_SPEAKERS_KEY = ":speakers="
+# refresh_speakers.sql for every speaker and role text (speaker_roles emptied first: every text is re-classified).
+_ALL_SPEAKERS = ("CREATE OR REPLACE TEMP TABLE refresh_speaker_names AS SELECT name FROM speakers "
+                 "UNION SELECT speaker FROM derived.speaker_counts "
+                 "UNION SELECT name FROM derived.role_counts WHERE name <> ''; "
+                 "CREATE OR REPLACE TEMP TABLE refresh_role_texts AS SELECT role_text FROM derived.role_counts; "
+                 "DELETE FROM speaker_roles")
+_RULES = ("SELECT 'role', rule_id, role_class, pattern FROM speaker_role_rules "
+          "UNION ALL SELECT 'party', rule_id, party, pattern FROM party_rules")
 _LEGACY_INDEX = "DROP SCHEMA IF EXISTS fts_main_articles CASCADE"  # the fts extension's index, before migration 0006
 _CLEAR_INDEX = ("DELETE FROM derived.search_postings; DELETE FROM derived.search_terms; "
                 "DELETE FROM derived.search_docs; UPDATE derived.search_stats SET num_docs = 0, sum_len = 0")
@@ -68,7 +89,8 @@ def build_search_index(con: duckdb.DuckDBPyConnection) -> SearchIndexState:
         con.execute("CREATE OR REPLACE TEMP TABLE search_input AS SELECT article_id FROM articles")
         con.execute(read_sql("refresh_search_add"))
         con.execute("DROP TABLE search_input")
-        con.execute(read_sql("refresh_speakers"))
+        con.execute(_ALL_SPEAKERS)
+        refresh_speakers(con)
         documents = _finish(con, fingerprint, started)
     return SearchIndexState(rebuilt=True, documents=documents, seconds=time.perf_counter() - started,
                             changed=documents, full=True)
@@ -83,17 +105,21 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, *, force: bool = False)
     if force or row is None or not str(row[0]).startswith(f"{_FORMAT}:"):
         return build_search_index(con)
     load_extension(con, "fts")
-    changed, documents = _refresh_changed(con, fingerprint_articles(con), started)
+    speakers_state = str(row[0]).rpartition(_SPEAKERS_KEY)[2] if _SPEAKERS_KEY in str(row[0]) else None
+    changed, documents = _refresh_changed(con, fingerprint_articles(con), speakers_state, started)
     return SearchIndexState(rebuilt=changed >= 0, documents=documents, seconds=time.perf_counter() - started,
                             changed=max(changed, 0))
 
 
-def _refresh_changed(con: duckdb.DuckDBPyConnection, fingerprint: str, started: float) -> tuple[int, int]:
+def _refresh_changed(con: duckdb.DuckDBPyConnection, fingerprint: str, speakers_state: str | None,
+                     started: float) -> tuple[int, int]:
     """Re-derive the articles that changed since the last refresh: one transaction; (changed, documents), with
-    changed -1 when no article bucket changed (nothing to do: a few hundred milliseconds at a million articles)."""
+    changed -1 when no article bucket changed and no rule or speaker was edited (nothing to do: a few hundred
+    milliseconds at a million articles). `speakers_state` is _SPEAKERS_STATE as the last refresh left it."""
     with transaction(con):
         con.execute(read_sql("refresh_article_buckets"))
-        if not _count(con, _CHANGED_BUCKETS) and _macro_exists(con):
+        speakers_edited = speakers_state != _speakers_state(con)
+        if not _count(con, _CHANGED_BUCKETS) and _macro_exists(con) and not speakers_edited:
             con.execute("DROP TABLE refresh_buckets")
             return -1, _count(con, "SELECT num_docs FROM derived.search_stats")
         con.execute(read_sql("refresh_changed_articles"))
@@ -116,23 +142,45 @@ def _refresh_changed(con: duckdb.DuckDBPyConnection, fingerprint: str, started: 
                 finally:
                     con.execute("RESET dynamic_or_filter_threshold")
             con.execute("DROP TABLE search_input")
-            con.execute(read_sql("refresh_speakers"))
+        if speakers_edited:  # rules or speakers edited since the last refresh: re-derive every one
+            con.execute(_ALL_SPEAKERS)
+        if changed or speakers_edited:  # else refresh_changed_facts.sql did not name any
+            refresh_speakers(con)
         con.execute(_STORE_BUCKETS)
         con.execute("DROP TABLE refresh_changed")
         documents = _finish(con, fingerprint, started)
     return changed, documents
 
 
+def refresh_speakers(con: duckdb.DuckDBPyConnection) -> None:
+    """Re-derive speaker_roles and speakers for the role texts and names in temp tables refresh_role_texts and
+    refresh_speaker_names: inside the refresh's transaction; the rules are matched one at a time, each pattern bound
+    as a constant (refresh_speaker_match.sql says why)."""
+    con.execute(read_sql("refresh_speaker_texts"))
+    if _count(con, "SELECT count(*) FROM refresh_classify"):
+        rules = con.execute(_RULES).fetchall()
+        match = read_sql("refresh_speaker_match")
+        for rule in rules:
+            con.execute(match, list(rule))
+    con.execute(read_sql("refresh_speakers"))
+
+
 def _finish(con: duckdb.DuckDBPyConnection, fingerprint: str, started: float) -> int:
     """(Re)create search_articles() and record the state; inside the refresh's transaction."""
     con.execute(read_sql("search_articles"))
     documents = _count(con, "SELECT num_docs FROM derived.search_stats")
+    fingerprint = f"{fingerprint}{_SPEAKERS_KEY}{_speakers_state(con)}"
     con.execute(
         "INSERT INTO search_index_state VALUES (?, ?, ?, ?, ?) ON CONFLICT (index_name) DO UPDATE SET "
         "built_at = excluded.built_at, documents = excluded.documents, fingerprint = excluded.fingerprint, "
         "seconds = excluded.seconds",
         [INDEX_NAME, datetime.now(UTC), documents, fingerprint, time.perf_counter() - started])
     return documents
+
+
+def _speakers_state(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute(_SPEAKERS_STATE).fetchone()
+    return format(row[0], "x") if row else ""
 
 
 def _macro_exists(con: duckdb.DuckDBPyConnection) -> bool:

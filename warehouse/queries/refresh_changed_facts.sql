@@ -106,6 +106,14 @@ UPDATE derived.role_counts AS c SET uses = c.uses + d.n
 FROM refresh_role_delta d WHERE c.name = d.name AND c.role_text = d.role_text AND c.source = d.source;
 DELETE FROM derived.role_counts WHERE uses <= 0;
 
+-- What refresh_speakers.sql re-derives: the names whose counts or role texts moved, and the role texts whose uses did.
+CREATE OR REPLACE TEMP TABLE refresh_speaker_names AS
+SELECT speaker AS name FROM refresh_speaker_delta
+UNION
+SELECT name FROM refresh_role_delta WHERE name <> '';
+CREATE OR REPLACE TEMP TABLE refresh_role_texts AS
+SELECT DISTINCT role_text FROM refresh_role_delta;
+
 DROP TABLE refresh_speaker_delta;
 DROP TABLE refresh_role_delta;
 DROP TABLE refresh_old_quotes;

@@ -1,32 +1,33 @@
--- Re-derive speaker_roles and speakers from the counts of role texts and quotes (derived.role_counts and
--- derived.speaker_counts: refresh_speaker_counts.sql / refresh_changed_facts.sql keep them); curated speakers keep
--- role_class and party. Run after each ingest (warehouse.fts.refresh_search_index), inside one transaction.
--- No parameters: refreshed_at is the transaction's now().
-DELETE FROM speaker_roles;
+-- Re-derive speaker_roles and speakers for the role texts and names refresh_speaker_texts.sql named, from the
+-- counts of role texts and quotes (derived.role_counts and derived.speaker_counts: refresh_speaker_counts.sql /
+-- refresh_changed_facts.sql keep them) and the rules' matches (temp table refresh_matches, refresh_speaker_match.sql):
+-- the matching rule with the lowest rule_id wins. Curated speakers keep role_class and party. Inside the refresh's
+-- transaction (warehouse.fts). No parameters: refreshed_at is the transaction's now().
+-- tests/warehouse/test_refresh_speakers.py checks that the incremental and the full re-derivation leave the same rows.
+CREATE OR REPLACE TEMP TABLE refresh_classes AS
+SELECT text,
+       arg_min(value, rule_id) FILTER (WHERE kind = 'role') AS role_class,
+       arg_min(value, rule_id) FILTER (WHERE kind = 'party') AS party
+FROM refresh_matches GROUP BY text;
+
 INSERT INTO speaker_roles
-WITH totals AS (
-    SELECT role_text, sum(uses)::INTEGER AS uses FROM derived.role_counts GROUP BY ALL
-)
-SELECT t.role_text,
-       coalesce((SELECT arg_min(r.role_class, r.rule_id) FROM speaker_role_rules r
-                 WHERE regexp_matches(t.role_text, r.pattern)), 'other') AS role_class,
-       (SELECT arg_min(p.party, p.rule_id) FROM party_rules p WHERE regexp_matches(t.role_text, p.pattern)) AS party,
-       t.uses
-FROM totals t;
+SELECT t.role_text, coalesce(c.role_class, 'other'), c.party, t.uses
+FROM refresh_role_totals t LEFT JOIN refresh_classes c ON c.text = t.role_text
+WHERE t.uses IS NOT NULL AND t.role_text NOT IN (SELECT role_text FROM speaker_roles);
 
 DELETE FROM speakers
-WHERE NOT curated AND name NOT IN (SELECT speaker FROM derived.speaker_counts);
+WHERE NOT curated AND name IN (SELECT name FROM refresh_speaker_names) AND name NOT IN (SELECT name FROM refresh_said);
 UPDATE speakers SET quotes = 0, articles = 0, first_quoted = NULL, last_quoted = NULL, refreshed_at = now()
-WHERE curated AND name NOT IN (SELECT speaker FROM derived.speaker_counts);
+WHERE curated AND name IN (SELECT name FROM refresh_speaker_names) AND name NOT IN (SELECT name FROM refresh_said);
 
 INSERT INTO speakers (name, role_class, party, role_text, quotes, articles, first_quoted, last_quoted, curated,
                       refreshed_at)
-WITH said AS (
-    SELECT speaker AS name, quotes, articles, first_quoted, last_quoted FROM derived.speaker_counts
-), written AS (
-    SELECT name, role_text, uses AS n FROM derived.role_counts WHERE source = 'quote' AND name <> ''
+WITH written AS (
+    SELECT name, role_text, uses AS n FROM derived.role_counts
+    WHERE source = 'quote' AND name <> '' AND name IN (SELECT name FROM refresh_said)
     UNION ALL
-    SELECT name, role_text, uses FROM derived.role_counts WHERE source = 'person' AND name IN (SELECT name FROM said)
+    SELECT name, role_text, uses FROM derived.role_counts
+    WHERE source = 'person' AND name IN (SELECT name FROM refresh_said)
 ), classed AS (
     SELECT w.name, w.role_text, sum(w.n) AS n, any_value(r.role_class) AS role_class, any_value(r.party) AS party,
            dense_rank() OVER (PARTITION BY w.name ORDER BY w.role_text) AS rank
@@ -42,14 +43,11 @@ WITH said AS (
 )
 SELECT s.name,
        coalesce(d.role_class,
-                -- no role written: the name may say it (Home Office, Refugee Council)
-                (SELECT arg_min(r.role_class, r.rule_id) FROM speaker_role_rules r
-                 WHERE d.role_class IS NULL AND regexp_matches(s.name, r.pattern)),
+                c.role_class,  -- no role written: the name may say it (Home Office, Refugee Council)
                 CASE WHEN d.has_role THEN 'other' ELSE 'unknown' END),
-       coalesce(d.party, (SELECT arg_min(p.party, p.rule_id) FROM party_rules p
-                          WHERE d.party IS NULL AND regexp_matches(s.name, p.pattern))),
+       coalesce(d.party, c.party),
        d.role_text, s.quotes, s.articles, s.first_quoted, s.last_quoted, FALSE, now()
-FROM said s LEFT JOIN by_name d USING (name)
+FROM refresh_said s LEFT JOIN by_name d USING (name) LEFT JOIN refresh_classes c ON c.text = s.name
 ON CONFLICT (name) DO UPDATE SET
     role_class = CASE WHEN speakers.curated THEN speakers.role_class ELSE excluded.role_class END,
     party = CASE WHEN speakers.curated THEN speakers.party ELSE excluded.party END,
@@ -58,3 +56,11 @@ ON CONFLICT (name) DO UPDATE SET
     quotes = excluded.quotes, articles = excluded.articles,
     first_quoted = excluded.first_quoted, last_quoted = excluded.last_quoted,
     refreshed_at = excluded.refreshed_at;
+
+DROP TABLE refresh_classes;
+DROP TABLE refresh_matches;
+DROP TABLE refresh_classify;
+DROP TABLE refresh_role_totals;
+DROP TABLE refresh_said;
+DROP TABLE refresh_role_texts;
+DROP TABLE refresh_speaker_names;
