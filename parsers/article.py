@@ -227,6 +227,7 @@ _BLOCKED_TITLE = re.compile(
     re.I,
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+_NON_ALNUM = re.compile(r"[\W_]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|«|/)\s+")
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
@@ -600,7 +601,7 @@ def _strip_site_name(title: str, outlet: str | None, url: str | None) -> str:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.lower())
+    return _NON_ALNUM.sub("", text.lower())
 
 
 def _find_title(
@@ -1400,7 +1401,8 @@ def _is_boilerplate_text(text: str) -> bool:
     """A paragraph that is furniture wherever it appears: "Advertisement", cookie notices, share prompts."""
     length = len(text)
     return (length < 120 and _BOILER_TEXT.match(text) is not None) or (
-        length < 400 and _COOKIE_TEXT.search(text) is not None
+        # "cookie" in the fold is what _COOKIE_TEXT cannot match without, and a far cheaper scan
+        length < 400 and "cookie" in fold_case(text) and _COOKIE_TEXT.search(text) is not None
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from parsers.figures import build_trie_pattern  # noqa: F401 - re-exported: quotes and tests use it here
 from parsers.records import Entity, EntityType
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -192,28 +193,6 @@ _COMMON_SURNAME_WORDS = frozenset(
     Strong Gray Grey""".split()
 )
 _BLOCKED = _STOP_CAPS | _ORG_WORDS
-
-def build_trie_pattern(words: Sequence[str]) -> str:
-    """One regex alternation for many words, factored as a trie so the engine need not try each in turn."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else f"{body}?"
-        return body
-
-    return emit(trie)
-
 
 _ROLE_HEADS = (
     "leader secretary minister MP MEP MSP peer chancellor spokesman spokeswoman spokesperson presenter host"
@@ -654,10 +633,25 @@ def _analyse(body: str, extra: tuple[tuple[str, str | None], ...] = ()) -> Menti
     return _analyse_cached(body, extra)
 
 
+# The last body's scan: locate_mentions analyses a body again when entities name people it does not (a
+# headline's), and the scan does not depend on them. One tuple, replaced whole: safe to read from any thread.
+_last_scan: list[tuple[str, Gazetteer, _Raw, list[re.Match[str]]] | None] = [None]
+
+
+def _scan_body(body: str, gaz: Gazetteer) -> tuple[_Raw, list[re.Match[str]]]:
+    """_scan_runs and _find_role_mentions of body, remembered for the last body (callers only read them)."""
+    last = _last_scan[0]
+    if last is not None and last[1] is gaz and last[0] == body:
+        return last[2], last[3]
+    raw, role_mentions = _scan_runs(body, gaz), _find_role_mentions(body)
+    _last_scan[0] = (body, gaz, raw, role_mentions)
+    return raw, role_mentions
+
+
 @lru_cache(maxsize=16)
 def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> MentionIndex:
     gaz = GAZETTEER
-    raw = _scan_runs(body, gaz)
+    raw, role_mentions = _scan_body(body, gaz)
     refs: list[_PersonRef] = []
     mentions: list[Mention] = []
     genders: dict[str, str | None] = {}
@@ -787,7 +781,7 @@ def _analyse_cached(body: str, extra: tuple[tuple[str, str | None], ...]) -> Men
     person_positions: dict[str, list[int]] = {}
     for ref in refs:
         person_positions.setdefault(ref.name, []).append(ref.start)
-    for m in _find_role_mentions(body):
+    for m in role_mentions:
         det, phrase = m.group(1), m.group(2)
         end = m.end(2)
         after = body[end:end + 2]

@@ -66,14 +66,14 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
-_LABEL_BEFORE_RE = re.compile(
-    r"\b(?:article|section|clause|rule|part|schedule|chapter|paragraph|protocol|tier|level|stage|category"
-    r"|band|radio|channel|no\.?|number|page|figure|table|annex|appendix|room|flight|gate|platform|phase"
-    r"|round|season|series|episode|version|grade|form|route|junction|line|bus|question|amendment|item"
-    r"|point|option|step|covid|windows|class|division|league|cohort|wave|group|pillar|principle|"
-    rf"(?:{_MONTHS}))\.?\s+$",
-    re.IGNORECASE,
-)
+# Words that make the number after them a label: "article 8", "tier 2", "May 12".
+_LABEL_WORDS = (
+    "article section clause rule part schedule chapter paragraph protocol tier level stage category band"
+    " radio channel number page figure table annex appendix room flight gate platform phase round season"
+    " series episode version grade form route junction line bus question amendment item point option step"
+    " covid windows class division league cohort wave group pillar principle"
+).split() + _MONTHS.split("|")
+_LABEL_BEFORE_RE = re.compile(rf"\b(?:{'|'.join(_LABEL_WORDS)}|no\.?)\.?\s+$", re.IGNORECASE)
 _DATE_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
 _TIME_AFTER_RE = re.compile(r"^\s?(?:am|pm|a\.m\.|p\.m\.|o'clock|o’clock|hrs|gmt|bst)\b|^[:.]\d\d", re.I)
@@ -428,10 +428,34 @@ def fold_pattern(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
-_MONTH_BEFORE_F = fold_pattern(_MONTH_BEFORE_RE)
+def build_trie_pattern(words: Sequence[str]) -> str:
+    """One regex alternation for many words, factored as a trie so the engine need not try each in turn."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else f"{body}?"
+        return body
+
+    return emit(trie)
+
+
+# the case-sensitive twins of the word lists _MONTH_BEFORE_RE and _LABEL_BEFORE_RE as tries: these run on
+# nearly every candidate, and a trie tries one branch per letter instead of every word at every word start
+_MONTH_BEFORE_F = re.compile(rf"\b(?:{build_trie_pattern(_MONTHS.split('|'))})\.?\s+$")
 _YEAR_CONTEXT_BEFORE_F = fold_pattern(_YEAR_CONTEXT_BEFORE_RE)
 _AGE_BEFORE_F = fold_pattern(_AGE_BEFORE_RE)
-_LABEL_BEFORE_F = fold_pattern(_LABEL_BEFORE_RE)
+_LABEL_BEFORE_F = re.compile(rf"\b(?:{build_trie_pattern(_LABEL_WORDS)}|no\.?)\.?\s+$")
 _APPROX_BEFORE_F = fold_pattern(_APPROX_BEFORE_RE)
 _TIME_WINDOW_BEFORE_F = fold_pattern(_TIME_WINDOW_BEFORE_RE)
 _RULE_CONTEXT_F = fold_pattern(_RULE_CONTEXT_RE)
@@ -440,6 +464,18 @@ _POSSESSIVE_BEFORE_F = fold_pattern(_POSSESSIVE_BEFORE_RE)
 _FRACTION_OK_BEFORE_F = fold_pattern(_FRACTION_OK_BEFORE_RE)
 _CHANGE_BEFORE_F = fold_pattern(_CHANGE_BEFORE_RE)
 _BACK_ANCHOR_F = fold_pattern(_BACK_ANCHOR_RE)
+_TIME_POINT_F = fold_pattern(_TIME_POINT_RE)
+_PREDICATE_END_F = fold_pattern(_PREDICATE_END_RE)
+_ORDINAL_AFTER_F = fold_pattern(_ORDINAL_AFTER_RE)
+_UNIT_SUFFIX_AFTER_F = fold_pattern(_UNIT_SUFFIX_AFTER_RE)
+_TIME_AFTER_F = fold_pattern(_TIME_AFTER_RE)
+_DATE_AFTER_F = fold_pattern(_DATE_AFTER_RE)
+_AGE_AFTER_F = fold_pattern(_AGE_AFTER_RE)
+_RELATIVE_TIME_AFTER_F = fold_pattern(_RELATIVE_TIME_AFTER_RE)
+_COMPOUND_AFTER_F = fold_pattern(_COMPOUND_AFTER_RE)
+_DISTANCE_AFTER_F = fold_pattern(_DISTANCE_AFTER_RE)
+_FRACTION_TIME_AFTER_F = fold_pattern(_FRACTION_TIME_AFTER_RE)
+_HALF_AFTER_OK_F = fold_pattern(_HALF_AFTER_OK_RE)
 # The tokens of _TOKEN_RE that can open a candidate: every number token, and the letter tokens (maximal
 # ASCII letter runs) that are opening words. Letters are not part of number tokens, so skipping the other
 # letter tokens leaves the number tokens' boundaries as _TOKEN_RE.finditer finds them.
@@ -448,6 +484,12 @@ _OPENER_RE = re.compile(
     + "|".join("".join(f"[{c}{c.upper()}]" for c in w) for w in sorted(_OPENING_WORDS, key=len, reverse=True))
     + r")(?![A-Za-z])"  # ASCII case folding, as str.lower() on an ASCII token: no re.I ("ſix" is no "six")
 )
+# The same scan over fold_case(text) when the text holds none of İ ı ſ K: str.lower() then maps ASCII
+# letters, and only them, to ASCII letters, so a lower-case trie of the opening words finds the same tokens.
+_FOLDED_OPENER_RE = re.compile(
+    rf"[£$€\d][\d,.]*|(?<![a-z])(?:{build_trie_pattern(sorted(_OPENING_WORDS))})(?![a-z])"
+)
+_NON_ASCII_FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ K: IGNORECASE equates them with ASCII
 
 
 @dataclass(slots=True)
@@ -528,15 +570,20 @@ def _parse_value(m: re.Match[str]) -> tuple[float, str, bool] | None:
 # --- context helpers -------------------------------------------------------------------------------
 
 
-def _find_candidates(body: str) -> Iterator[re.Match[str]]:
+def _find_candidates(body: str, folded: str | None = None) -> Iterator[re.Match[str]]:
     """The candidate numbers in body, in order, without overlaps.
 
     Equivalent to _CANDIDATE_RE.finditer(body), but the big regex is only tried where a token can
     open a number: a C-speed word scan replaces trying every alternative at every character.
+    `folded` is fold_case(body) if the caller has it.
     """
     last_end = 0
     match = _CANDIDATE_RE.match
-    for token in _OPENER_RE.finditer(body):
+    if any(ch in body for ch in _NON_ASCII_FOLDS):
+        tokens = _OPENER_RE.finditer(body)
+    else:
+        tokens = _FOLDED_OPENER_RE.finditer(fold_case(body) if folded is None else folded)
+    for token in tokens:
         pos = token.start()
         if pos < last_end:
             continue
@@ -635,16 +682,17 @@ def _unit_of(np: str | None, *, head_first: bool = False) -> str:
     return "count"
 
 
-def _read_predicate(tail: str) -> tuple[str, int]:
+def _read_predicate(tail: str, ftail: str) -> tuple[str, int]:
     """Read the participle phrase that follows a noun phrase ("awaiting deportation"); "" if none.
 
     The tail must go straight on with a participle (after auxiliaries: "have been deported"). Of
     several chained participle phrases the last is kept: "living in communities ... awaiting
     deportation" -> "awaiting deportation". A trailing time point ("at the end of last year") is cut.
+    `ftail` is fold_case(tail), for the IGNORECASE patterns' case-sensitive twins.
     """
-    cut = _TIME_POINT_RE.search(tail)
+    cut = _TIME_POINT_F.search(ftail)
     limit = cut.start() if cut else len(tail)
-    number = _PREDICATE_END_RE.search(tail, 0, limit)
+    number = _PREDICATE_END_F.search(ftail, 0, limit)
     if number:
         limit = number.start()  # another figure, or a second clause ("and 12 boats seized")
     lead = len(tail) - len(tail.lstrip())
@@ -745,14 +793,15 @@ def _is_non_claim(body: str, m: re.Match[str], folded: str) -> bool:
     before = body[max(0, start - 60) : start]
     fbefore = folded[max(0, start - 60) : start]  # for the IGNORECASE tests: see fold_case
     after = body[end : end + 40]
+    fafter = folded[end : end + 40]
     plain = bool(m["num"]) and not m["cur"] and not m["mult"] and not m["pct"]
     if m["num"] and start > 1 and body[start - 1] == "-" and body[start - 2].isalpha():
         return True  # Covid-19, G-7
-    if m["num"] and _LETTER_AFTER_RE.match(after) and not _ORDINAL_AFTER_RE.match(after) and not (
-        _UNIT_SUFFIX_AFTER_RE.match(after)
+    if m["num"] and _LETTER_AFTER_RE.match(after) and not _ORDINAL_AFTER_F.match(fafter) and not (
+        _UNIT_SUFFIX_AFTER_F.match(fafter)
     ):
         return not bool(m["mult"] or m["pct"])  # 5G, 4x4, 3D
-    if m["num"] and (_ORDINAL_AFTER_RE.match(after) or _TIME_AFTER_RE.match(after)):
+    if m["num"] and (_ORDINAL_AFTER_F.match(fafter) or _TIME_AFTER_F.match(fafter)):
         return True
     if m["num"] and _DECADE_AFTER_RE.match(after):
         return True  # the 1990s, in her 40s
@@ -760,7 +809,7 @@ def _is_non_claim(body: str, m: re.Match[str], folded: str) -> bool:
         return False  # 50p
     if m["num"] and _SLASH_AFTER_RE.match(after):
         return True  # 24/7, 12/03/2025
-    if plain and (_DATE_AFTER_RE.match(after) or _MONTH_BEFORE_F.search(fbefore)):
+    if plain and (_DATE_AFTER_F.match(fafter) or _MONTH_BEFORE_F.search(fbefore)):
         return True
     if plain and _YEAR_RANGE_BEFORE_RE.search(before):
         return True  # 2025-26
@@ -769,7 +818,7 @@ def _is_non_claim(body: str, m: re.Match[str], folded: str) -> bool:
         countable = after_word and _unit_of(after_word.group()) != "count"
         if _YEAR_AFTER_RE.match(after) or not countable or _YEAR_CONTEXT_BEFORE_F.search(fbefore):
             return True
-    if (m["num"] or m["small"]) and (_AGE_BEFORE_F.search(fbefore) or _AGE_AFTER_RE.match(after)):
+    if (m["num"] or m["small"]) and (_AGE_BEFORE_F.search(fbefore) or _AGE_AFTER_F.match(fafter)):
         return True
     if plain and _LABEL_BEFORE_F.search(fbefore):
         return True
@@ -786,11 +835,11 @@ def _is_non_claim(body: str, m: re.Match[str], folded: str) -> bool:
         tail_word = _WORD_RE.match(after.lstrip())
         if not tail_word or _unit_of(tail_word.group()) == "count":
             return True
-    if _RELATIVE_TIME_AFTER_RE.match(after) or _COMPOUND_AFTER_RE.match(after):
+    if _RELATIVE_TIME_AFTER_F.match(fafter) or _COMPOUND_AFTER_F.match(fafter):
         return True  # three years ago; a 30-week course, 28-day intervals
     if plain and value <= 120 and after.startswith(",") and _APPOSITIVE_BEFORE_RE.search(before):
         return True  # Lewis Harland, 29, a bus driver
-    if _DISTANCE_AFTER_RE.match(after):
+    if _DISTANCE_AFTER_F.match(fafter):
         return True  # three streets away
     next_word = _WORD_RE.match(after.lstrip())
     nw = next_word.group().lower() if next_word else ""
@@ -808,10 +857,10 @@ def _is_non_claim(body: str, m: re.Match[str], folded: str) -> bool:
         if nw in {"of", "times"}:
             return True
     if m["frac"]:
-        if _FRACTION_TIME_AFTER_RE.match(after):
+        if _FRACTION_TIME_AFTER_F.match(fafter):
             return True
         if m["frac"].lower() == "half" and not (
-            _HALF_AFTER_OK_RE.match(after) or _FRACTION_OK_BEFORE_F.search(fbefore)
+            _HALF_AFTER_OK_F.match(fafter) or _FRACTION_OK_BEFORE_F.search(fbefore)
         ):
             return True
         if not (_OF_AFTER_RE.match(after) or _FRACTION_OK_BEFORE_F.search(fbefore)):
@@ -831,7 +880,7 @@ def extract_figures(body: str, quotes: Sequence[Quote] = ()) -> tuple[Figure, ..
     sentence_starts = _split_sentences(body)
     folded = fold_case(body)
     drafts: list[tuple[re.Match[str], _Draft, int, int]] = []
-    for m in _find_candidates(body):
+    for m in _find_candidates(body, folded):
         parsed = _parse_value(m)
         if parsed is None:
             continue
@@ -983,7 +1032,7 @@ def _build_figure(
     has_predicate = False
     if np:
         subject = np
-        predicate, pred_len = _read_predicate(body[claim_end:clause_end])
+        predicate, pred_len = _read_predicate(body[claim_end:clause_end], folded[claim_end:clause_end])
         if predicate:
             subject = f"{np} {predicate}"
             claim_end += pred_len
@@ -998,7 +1047,8 @@ def _build_figure(
     if cb and (_UP_TO_RE.search(win_before) or win_before[cb.start() :].lower().startswith(("more", "less"))):
         cb = None  # "up to 500", "more than 500" are approximations, not changes
     ca = _CHANGE_AFTER_RE.match(body, end, clause_end)
-    from_before = _FROM_BEFORE_RE.search(win_before)
+    # each literal test below is what its pattern cannot match without, and a far cheaper scan
+    from_before = _FROM_BEFORE_RE.search(win_before) if "from" in fwin_before else None
     if from_before:
         # "rose from 30,000 to 45,000": 30,000 is where it started; the change is the verb's
         verb = _CHANGE_BEFORE_F.search(fwin_before, 0, from_before.start())
@@ -1025,7 +1075,9 @@ def _build_figure(
     # baseline
     baseline: str | None = None
     consumed = claim_end
-    bm = _BASELINE_RE.match(body, claim_end, clause_end) or _COMPARED_RE.match(body, claim_end, sent_end)
+    bm = _BASELINE_RE.match(body, claim_end, clause_end)
+    if bm is None and folded.find("compared", claim_end, sent_end) >= 0:
+        bm = _COMPARED_RE.match(body, claim_end, sent_end)
     if bm and bm.start("b") > clause_end and _DIGIT_RE.search(body, clause_end, bm.start()):
         bm = None  # another figure's comparison
     if bm and (change or bm["than"] and "compared" in bm["than"].lower()):
@@ -1037,7 +1089,9 @@ def _build_figure(
             consumed = claim_end = bm.start("b") + len(b)
     if baseline is None and change and _YEAR_ON_YEAR_RE.search(body, end, clause_end):
         baseline = "the previous year"
-    up_from = _UP_FROM_RE.match(body, claim_end, sent_end)
+    up_from = None
+    if folded.find("from", claim_end, sent_end) >= 0:
+        up_from = _UP_FROM_RE.match(body, claim_end, sent_end)
     direction = up_from and (up_from["dir"] or up_from["dir2"])
     if baseline is None and up_from and (direction or change):
         if direction:
@@ -1060,7 +1114,7 @@ def _build_figure(
     if subject is None and change and unit == "percent" and previous is not None and previous.subject:
         subject = previous.subject  # "3,594 deported - a 16 per cent increase on ..."
     if subject is None and np is None and not pct and unit == "count":
-        predicate, pred_len = _read_predicate(body[end:clause_end])
+        predicate, pred_len = _read_predicate(body[end:clause_end], folded[end:clause_end])
         if predicate:  # "Some 3,594 have been deported since ..."
             subject = predicate
             claim_end = max(claim_end, end + pred_len)

@@ -185,3 +185,22 @@ def test_verbs_before_a_title_are_not_part_of_the_role() -> None:
     found = by_name("Voters re-elected Governor Tom Hallam and wanted to impeach President Ada Corrigan.")
     assert found["Tom Hallam"].role == "Governor"
     assert found["Ada Corrigan"].role == "President"
+
+
+def test_a_second_analysis_with_extra_people_reuses_only_its_own_bodys_scan() -> None:
+    from parsers import entities
+
+    bodies = ["Mrs Badenoch met the minister. The Home Secretary, Ada Corrigan, said no.",
+              "Keir Starmer met the minister in Dover."]
+    extra = (("Nigel Farage", "Reform UK leader"),)
+    fresh = {}
+    for body in bodies:
+        entities._analyse_cached.cache_clear()
+        entities._last_scan[0] = None
+        fresh[body] = (entities._analyse_cached(body, ()), entities._analyse_cached(body, extra))
+    for body in [*bodies, bodies[0]]:  # each analysis follows another body's
+        entities._analyse_cached.cache_clear()
+        assert entities._analyse_cached(body, ()) == fresh[body][0]
+        assert entities._analyse_cached(body, extra) == fresh[body][1]
+    assert "Nigel Farage" in fresh[bodies[1]][1].people
+    assert "Keir Starmer" not in fresh[bodies[0]][1].people

@@ -228,6 +228,8 @@ def _candidates_by_token_scan(body: str) -> list[tuple[int, int]]:
         "Two hundred people, then TWENTY-ONE boats and an 8% rise; half of them left.",
         "ſix boats and ıt: not numbers under str.lower(); ٣5 is one token, £3.5bn another, x5 and 5two too.",
         "Seventy-seven, Hundreds of thousands, a few thousand, one in five, 1,200,000 and Anna's 3 cats.",
+        "\u212aeep ſeven, İt: each of İ ı ſ K sends the whole text down the unfolded scan; ÉIGHT, Nine",
+        "THIRTY-ONE ÉTÉ, twenty-fives, x9 and 9x, tens of millions, TEN-FOLD, a Half and an EIGHT",
     ],
 )
 def test_candidate_scan_matches_token_scan(body: str) -> None:
@@ -248,3 +250,19 @@ def test_fold_case_keeps_offsets_and_folds_like_ignorecase() -> None:
     pattern = re.compile(r"\b(?:istanbul|it|six|kelvin)\b", re.IGNORECASE)
     twin = re.compile(pattern.pattern)
     assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in twin.finditer(folded)]
+
+
+@pytest.mark.parametrize("text", ["in May ", "see Article 8. ", "tier  ", "no. ", "the sept. ", "mayor ", "x-line "])
+def test_trie_twins_agree_with_the_word_list_patterns(text: str) -> None:
+    from parsers.figures import (
+        _LABEL_BEFORE_F,
+        _LABEL_BEFORE_RE,
+        _MONTH_BEFORE_F,
+        _MONTH_BEFORE_RE,
+        fold_case,
+        fold_pattern,
+    )
+
+    for twin, pattern in [(_LABEL_BEFORE_F, _LABEL_BEFORE_RE), (_MONTH_BEFORE_F, _MONTH_BEFORE_RE)]:
+        assert bool(twin.search(fold_case(text))) == bool(fold_pattern(pattern).search(fold_case(text)))
+        assert bool(twin.search(fold_case(text))) == bool(pattern.search(text))
