@@ -309,24 +309,31 @@ def record_feeds(settings: Settings, run_id: str, collected: list[tuple[FeedOutc
 
 
 def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary: IngestSummary) -> None:
-    """Poll feeds in batches, then collect the ones with news a few at a time while this thread loads, in order.
+    """Poll feeds in batches, then collect the ones with news a few at a time while a loader thread loads, in order.
 
-    Fetching waits on the network and parsing runs in the parse pool, so the cores stay busy while feeds load;
-    at most FEEDS_IN_FLIGHT feeds are being collected. Collected feeds are loaded together, one transaction per
-    settings.load_batch_pages pages (or QUIET_BATCH feeds, or LOAD_SECONDS of waiting): each transaction opens,
-    writes and checkpoints the file, a fixed cost worth sharing; a crash loses at most that batch, which the next
-    run fetches again. Each job runs in a copy of this thread's context, so its Prefect tasks belong to the run.
+    Fetching waits on the network and parsing runs in the parse pool; at most FEEDS_IN_FLIGHT feeds are being
+    collected. Collected feeds are loaded together, one transaction per settings.load_batch_pages pages (or
+    QUIET_BATCH feeds, or LOAD_SECONDS of waiting): each transaction opens, writes and checkpoints the file, a fixed
+    cost worth sharing. One batch loads while the next is collected (never two loads at once, always in order), so
+    the parse workers do not wait for the loading; a crash loses at most those two, which the next run fetches again.
+    Each job runs in a copy of this thread's context, so its Prefect tasks belong to the run.
     """
     ready: list[tuple[FeedOutcome, list[PageResult | Reject]]] = []
     ready_pages = 0
     ready_since = 0.0
+    loading: Future[None] | None = None
 
     def flush() -> None:
-        nonlocal ready, ready_pages
-        record_feeds(settings, run_id, ready, summary)
+        nonlocal ready, ready_pages, loading
+        if loading is not None:
+            loading.result()  # the previous batch is in (its error, if any, ends the run here)
+            loading = None
+        if ready:
+            loading = loader.submit(contextvars.copy_context().run, record_feeds, settings, run_id, ready, summary)
         ready, ready_pages = [], 0
 
-    with ThreadPoolExecutor(max_workers=FEEDS_IN_FLIGHT, thread_name_prefix="feed") as pool:
+    with ThreadPoolExecutor(max_workers=FEEDS_IN_FLIGHT, thread_name_prefix="feed") as pool, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as loader:
 
         def submit(feed: FeedState, todo: list[FeedEntry]) -> Future[list[PageResult | Reject]]:
             return pool.submit(contextvars.copy_context().run, collect_feed, settings, feed, todo)
@@ -361,7 +368,8 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
                 if (ready_pages >= settings.load_batch_pages or len(ready) >= QUIET_BATCH
                         or (ready_pages and time.monotonic() - ready_since >= LOAD_SECONDS)):
                     flush()
-    flush()
+        flush()
+        flush()  # waits for the last batch
 
 
 def render_summary_markdown(summary: IngestSummary) -> str:
