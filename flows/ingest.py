@@ -57,6 +57,8 @@ FEEDS_IN_FLIGHT = 6  # feeds being fetched and parsed while others load (more pa
 LOAD_SECONDS = 10.0  # ... unless collected pages have waited this long for more
 QUIET_BATCH = 50  # feeds loaded (or, without new pages, recorded) at most this many to a transaction
 POLL_BATCH = 50  # feeds polled by one task, in parallel threads
+REFRESH_EVERY_PAGES = 2500  # a long run refreshes the derived tables as it goes: one refresh of 100,000 new
+# articles took over 5 GB of memory; a refresh of a few thousand stays within the load's own footprint
 INGEST_LOCK = "ingest"  # held by ingest and maintenance runs: two of them never write at once
 
 
@@ -316,12 +318,23 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
     QUIET_BATCH feeds, or LOAD_SECONDS of waiting): each transaction opens, writes and checkpoints the file, a fixed
     cost worth sharing. One batch loads while the next is collected (never two loads at once, always in order), so
     the parse workers do not wait for the loading; a crash loses at most those two, which the next run fetches again.
+    Every REFRESH_EVERY_PAGES pages the loader also refreshes the derived tables, so none refresh grows unbounded.
     Each job runs in a copy of this thread's context, so its Prefect tasks belong to the run.
     """
     ready: list[tuple[FeedOutcome, list[PageResult | Reject]]] = []
     ready_pages = 0
     ready_since = 0.0
     loading: Future[None] | None = None
+    unrefreshed = 0  # pages loaded since the derived tables were last refreshed
+
+    def load(batch: list[tuple[FeedOutcome, list[PageResult | Reject]]], pages: int) -> None:
+        nonlocal unrefreshed
+        record_feeds(settings, run_id, batch, summary)
+        unrefreshed += pages
+        if unrefreshed >= REFRESH_EVERY_PAGES:
+            with connect(settings.db) as con:
+                refresh_search_index(con)
+            unrefreshed = 0
 
     def flush() -> None:
         nonlocal ready, ready_pages, loading
@@ -329,7 +342,7 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
             loading.result()  # the previous batch is in (its error, if any, ends the run here)
             loading = None
         if ready:
-            loading = loader.submit(contextvars.copy_context().run, record_feeds, settings, run_id, ready, summary)
+            loading = loader.submit(contextvars.copy_context().run, load, ready, ready_pages)
         ready, ready_pages = [], 0
 
     with ThreadPoolExecutor(max_workers=FEEDS_IN_FLIGHT, thread_name_prefix="feed") as pool, \
