@@ -86,3 +86,25 @@ def test_edited_page_becomes_a_revision(replay_server: ReplayServer, tmp_path: P
         diff = con.execute("SELECT title_before FROM revisions WHERE revision = 2").fetchone()
     assert row is not None and row[0] == 2
     assert diff is not None and diff[0] != row[1]
+
+
+def test_a_long_run_refreshes_the_derived_tables_as_it_loads(replay_server: ReplayServer, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.ingest
+
+    calls: list[int] = []
+    refresh = flows.ingest.refresh_search_index
+
+    def counted(con):  # noqa: ANN001, ANN202 - the wrapped function's own signature
+        calls.append(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+        return refresh(con)
+
+    monkeypatch.setattr(flows.ingest, "REFRESH_EVERY_PAGES", 1)
+    monkeypatch.setattr(flows.ingest, "refresh_search_index", counted)
+    db = tmp_path / "demo.duckdb"
+    summary = ingest_flow(demo_settings(replay_server, db, tmp_path / "outbox"))
+    assert len(calls) >= 2 and calls[0] > 0  # at least once after a load, then once at the end of the run
+    with connect(db) as con:
+        indexed = con.execute("SELECT count(*) FROM derived.search_docs").fetchone()[0]
+        stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert summary.new > 0 and indexed == stored
