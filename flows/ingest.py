@@ -287,11 +287,6 @@ def plan_next_poll(feed: FeedState, poll: FeedPoll, schedule: ScheduleSettings, 
     return replace(poll, next_poll_at=poll.fetched_at + timedelta(seconds=delay), disable_reason=disable)
 
 
-def collect_feed(settings: Settings, feed: FeedState, todo: list[FeedEntry]) -> list[PageResult | Reject]:
-    """Fetch and parse a polled feed's new pages (no warehouse writes)."""
-    return fetch_pages_task(settings, feed, quote(todo)) if todo else []
-
-
 def record_feeds(settings: Settings, run_id: str, collected: list[tuple[FeedOutcome, list[PageResult | Reject]]],
                  summary: IngestSummary) -> None:
     """Load collected feeds in one transaction and add their counts to summary."""
@@ -336,11 +331,15 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
                 refresh_search_index(con)
             unrefreshed = 0
 
-    def flush() -> None:
-        nonlocal ready, ready_pages, loading
+    def wait_for_load() -> None:
+        nonlocal loading
         if loading is not None:
             loading.result()  # the previous batch is in (its error, if any, ends the run here)
             loading = None
+
+    def flush() -> None:
+        nonlocal ready, ready_pages, loading
+        wait_for_load()
         if ready:
             loading = loader.submit(contextvars.copy_context().run, load, ready, ready_pages)
         ready, ready_pages = [], 0
@@ -349,7 +348,7 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as loader:
 
         def submit(feed: FeedState, todo: list[FeedEntry]) -> Future[list[PageResult | Reject]]:
-            return pool.submit(contextvars.copy_context().run, collect_feed, settings, feed, todo)
+            return pool.submit(contextvars.copy_context().run, fetch_pages_task, settings, feed, quote(todo))
 
         for start in range(0, len(due), POLL_BATCH):
             chunk = due[start:start + POLL_BATCH]
@@ -382,7 +381,7 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
                         or (ready_pages and time.monotonic() - ready_since >= LOAD_SECONDS)):
                     flush()
         flush()
-        flush()  # waits for the last batch
+        wait_for_load()
 
 
 def render_summary_markdown(summary: IngestSummary) -> str:

@@ -88,15 +88,6 @@ def parse_and_key(body: bytes, *, url: str, content_type: str | None,
     return article, compute_dedup_keys(article)
 
 
-def parse_fetched(body: bytes, *, url: str, content_type: str | None,
-                  feed_entry: FeedEntry | None) -> tuple[Article, DedupKeys]:
-    """Parse a fetched page in the pool when one runs, else here; errors propagate as parse_page raises them."""
-    pool = _pool
-    if pool is None:
-        return parse_and_key(body, url=url, content_type=content_type, feed_entry=feed_entry)
-    return pool.submit(parse_and_key, body, url=url, content_type=content_type, feed_entry=feed_entry).result()
-
-
 def fetch_entry(client: HttpClient, entry: FeedEntry, *, robots: bool) -> tuple[datetime, Fetched | Failed]:
     """When the fetch started, and the page (if robots.txt allows it) or Failed with a one-line reason."""
     at = datetime.now(UTC)

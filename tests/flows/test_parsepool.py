@@ -12,7 +12,7 @@ from flows.parsepool import (
     Parsed,
     collect_pages,
     ensure_parse_pool,
-    parse_fetched,
+    parse_and_key,
     shutdown_parse_pool,
 )
 from flows.settings import HttpSettings
@@ -32,7 +32,7 @@ def server() -> Iterator[FaultServer]:
 
 
 def test_the_parse_pool_returns_the_article_with_its_keys() -> None:
-    record, keys = parse_fetched(PAGE % 1, url="https://news.example/ferry", content_type="text/html",
+    record, keys = parse_and_key(PAGE % 1, url="https://news.example/ferry", content_type="text/html",
                                  feed_entry=None)
     assert keys == compute_dedup_keys(record) and keys.body_hash == record.body_hash
     assert pickle.loads(pickle.dumps(record)) == record  # records cross the pool's process boundary by pickle
