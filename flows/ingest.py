@@ -57,8 +57,8 @@ FEEDS_IN_FLIGHT = 6  # feeds being fetched and parsed while others load (more pa
 LOAD_SECONDS = 10.0  # ... unless collected pages have waited this long for more
 QUIET_BATCH = 50  # feeds loaded (or, without new pages, recorded) at most this many to a transaction
 POLL_BATCH = 50  # feeds polled by one task, in parallel threads
-REFRESH_EVERY_PAGES = 2500  # a long run refreshes the derived tables as it goes: one refresh of 100,000 new
-# articles took over 5 GB of memory; a refresh of a few thousand stays within the load's own footprint
+REFRESH_EVERY_PAGES = 1000  # a long run refreshes the derived tables as it goes: one refresh of 100,000 new
+# articles took over 5 GB of memory, and one of 2,500 ~355 MB (1,000: ~175 MB, about what a 250-page load takes)
 INGEST_LOCK = "ingest"  # held by ingest and maintenance runs: two of them never write at once
 
 
@@ -292,7 +292,8 @@ def record_feeds(settings: Settings, run_id: str, collected: list[tuple[FeedOutc
     """Load collected feeds in one transaction and add their counts to summary."""
     if not collected:
         return
-    counts = load_batch_task(settings, run_id, quote(collected))  # quote: Prefect would walk every page
+    # quote: Prefect would otherwise walk every page, and every configured feed, looking for futures
+    counts = load_batch_task(quote(settings), run_id, quote(collected))
     for outcome, results in collected:
         summary.feeds_polled += 1
         summary.feeds_failed += outcome.poll.error is not None
@@ -348,11 +349,11 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as loader:
 
         def submit(feed: FeedState, todo: list[FeedEntry]) -> Future[list[PageResult | Reject]]:
-            return pool.submit(contextvars.copy_context().run, fetch_pages_task, settings, feed, quote(todo))
+            return pool.submit(contextvars.copy_context().run, fetch_pages_task, quote(settings), feed, quote(todo))
 
         for start in range(0, len(due), POLL_BATCH):
             chunk = due[start:start + POLL_BATCH]
-            outcomes = poll_feeds_task(settings, quote(chunk))
+            outcomes = poll_feeds_task(quote(settings), quote(chunk))
             todos = select_entries_to_fetch(settings, [outcome.entries for outcome in outcomes])
             polled = iter(zip(chunk, outcomes, todos, strict=True))
             pending: deque[tuple[FeedOutcome, Future[list[PageResult | Reject]] | None]] = deque()
