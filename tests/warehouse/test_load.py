@@ -107,3 +107,46 @@ def test_a_failed_batch_leaves_nothing(db: Path) -> None:
         con.execute("INSERT INTO quotes VALUES ('some-article', 0, NULL, NULL, NULL, 'direct', NULL, 0, 1)")
     with connect(db) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+
+
+def test_child_rows_keep_their_keys_without_declared_ones(db: Path) -> None:
+    """Migration 0008 dropped the child tables' PRIMARY KEYs: the loader alone keeps them unique, also across a
+    revision and when a record names an entity or topic twice."""
+    quotes = tuple(Quote(text=f"Quote {i}", speaker="Jane Doe", speaker_role=None, kind="direct", cue="said",
+                         start=i, end=i + 1) for i in range(3))
+    twice = make_article("http://a.example/1", "Body about deportation.", quotes=quotes)
+    twice = dataclasses.replace(twice, entities=twice.entities * 2, topics=twice.topics * 2)
+    load(db, [page(twice)])
+    revised = dataclasses.replace(twice, body="Revised body about deportation.",
+                                  body_hash=hash_text("Revised body about deportation."), quotes=quotes[:2])
+    assert load(db, [page(revised, T0 + timedelta(hours=1))], "run-2").updated == 1
+    load(db, [page(revised, T0 + timedelta(hours=2))], "run-2")  # the same text again: nothing re-inserted
+    with connect(db) as con:
+        assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                           "AND table_name IN ('quotes', 'figures', 'entities', 'topics')").fetchone() == (0,)
+        for table, key in (("quotes", "article_id, seq"), ("figures", "article_id, seq"),
+                           ("entities", "article_id, name, type"), ("topics", "article_id, topic")):
+            rows, keys = con.execute(f"SELECT count(*), count(DISTINCT ({key})) FROM {table}").fetchone()
+            assert rows == keys > 0, table
+        assert con.execute("SELECT list(seq ORDER BY seq) FROM quotes").fetchone() == ([0, 1],)
+
+
+def test_migration_0008_keeps_the_child_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE _migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                "applied_at TIMESTAMPTZ NOT NULL)")
+    for version, name, file in list_migrations():
+        if version < 8:
+            con.execute(file.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO _migrations VALUES (?, ?, ?)", [version, name, T0])
+    con.execute("INSERT INTO quotes VALUES ('a1', 0, 'We must act', 'Jane Doe', NULL, 'direct', 'said', 0, 11)")
+    con.execute("INSERT INTO topics VALUES ('a1', 'asylum', 0.5, ['asylum seekers'])")
+    con.close()
+    assert ensure_schema(path) == ["0008_child_tables_unkeyed"]
+    with connect(path) as con:
+        assert con.execute("SELECT article_id, seq, text, speaker, cue, \"end\" FROM quotes").fetchall() == \
+            [("a1", 0, "We must act", "Jane Doe", "said", 11)]
+        assert con.execute("SELECT topic, evidence FROM topics").fetchall() == [("asylum", ["asylum seekers"])]
+        assert con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'quotes' "
+                           "AND column_name = 'speaker'").fetchone()[0].startswith("Canonical speaker name")
