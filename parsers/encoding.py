@@ -26,6 +26,9 @@ _NON_ASCII = re.compile(rb"[\x80-\xff]")
 # Labels that browsers (WHATWG Encoding Standard) decode as windows-1252: servers and pages say
 # "latin-1" or "ascii" while the bytes are cp1252 (curly quotes at 0x91-0x94, euro at 0x80, ...).
 _AS_WINDOWS_1252 = frozenset({"latin_1", "iso8859_1", "ascii", "cp1252", "iso8859_15"})
+# Coherence points (charset-normalizer's language fit, 0-100) by which cp1252 may trail the best guess and
+# still win: short texts with few non-ASCII letters score within a point or two in every Latin codepage.
+_COHERENCE_SLACK = 2.0
 _UNICODE_CODECS = frozenset({"utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"})
 
 
@@ -72,14 +75,16 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _detect_charset(data: bytes) -> str:
-    """charset-normalizer's best guess; among equally good guesses, the web's default legacy charset wins
-    (French text decodes equally "cleanly" as cp1250 and cp1252, but è is not č)."""
+    """charset-normalizer's best guess; among about equally good guesses the web's default legacy charset
+    wins, as in browsers (French text decodes equally "cleanly" as cp1250 and cp1252, but è is not č; an
+    English page's few '£' and curly quotes give cp1250 a coherence a point higher, with 'Ł' for '£')."""
     results = list(from_bytes(data[:200_000]))
     if not results:
         return "cp1252"
     best = results[0]
     for match in results:
-        tied = match.percent_chaos <= best.percent_chaos and match.percent_coherence >= best.percent_coherence
+        tied = (match.percent_chaos <= best.percent_chaos
+                and match.percent_coherence >= best.percent_coherence - _COHERENCE_SLACK)
         if tied and "cp1252" in match.could_be_from_charset:
             return "cp1252"
     return normalize_charset(best.encoding) or "cp1252"

@@ -140,8 +140,6 @@ def test_page_faults_are_rejected_and_the_rest_loaded(tmp_path: Path, server: Fa
     assert "newsmon" in server.requests[0][2]["user-agent"]
 
 
-@pytest.mark.xfail(strict=True, reason="parsers/encoding: charset-normalizer ranks cp1250 above cp1252 for this "
-                   "English page, so '£' (0xA3) becomes 'Ł'; remove this mark when detection prefers cp1252")
 def test_bad_charset_without_declaration_is_detected(tmp_path: Path, server: FaultServer) -> None:
     server.routes["/a/charset"] = Reply(body=(FAULTS / "bad_charset_page.html").read_bytes(),
                                         content_type="text/html; charset=x-bogus-9")

@@ -86,3 +86,11 @@ def test_normalize_charset(label: str | None, codec: str | None) -> None:
 def test_sniff_declared_charset() -> None:
     assert sniff_declared_charset(b'<html><head><meta charset="koi8-r">') == "koi8_r"
     assert sniff_declared_charset(b"<html><head><title>x</title>") is None
+
+
+def test_central_european_text_stays_cp1250() -> None:
+    """The slack that lets cp1252 win near-ties must not turn Czech č, ř, ž into western letters."""
+    czech = ("<html><body><p>Příliš žluťoučký kůň úpěl ďábelské ódy. Ministerstvo vnitra zveřejnilo čísla o "
+             "žádostech o azyl; počet žádostí vzrostl o čtvrtinu.</p></body></html>")
+    text = decode_document(czech.encode("cp1250"), "text/html")
+    assert "žluťoučký" in text and "čtvrtinu" in text
