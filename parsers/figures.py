@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Sequence
+import string
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from parsers.records import Figure, Quote
@@ -77,9 +78,8 @@ _LABEL_BEFORE_RE = re.compile(rf"\b(?:{'|'.join(_LABEL_WORDS)}|no\.?)\.?\s+$", r
 _DATE_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
 _TIME_AFTER_RE = re.compile(r"^\s?(?:am|pm|a\.m\.|p\.m\.|o'clock|o’clock|hrs|gmt|bst)\b|^[:.]\d\d", re.I)
-_AGE_BEFORE_RE = re.compile(
-    r"\b(?:aged|ages?|age\s+of|aged\s+(?:between|under|over|from)|ages\s+(?:between|of))\s+$", re.I
-)
+_AGE_WORDS = r"aged|ages?|age\s+of|aged\s+(?:between|under|over|from)|ages\s+(?:between|of)"
+_AGE_BEFORE_RE = re.compile(rf"\b(?:{_AGE_WORDS})\s+$", re.I)
 _AGE_AFTER_RE = re.compile(r"^[\s-]*(?:years?|months?|weeks?)[\s-]+old\b|^s\b", re.IGNORECASE)
 _YEAR_CONTEXT_BEFORE_RE = re.compile(
     r"\b(?:in|since|by|from|until|till|during|before|after|between|and|to|of|the|year|since\s+early"
@@ -117,14 +117,13 @@ _POSSESSIVE_BEFORE_RE = re.compile(
     r"|whose|only)\s+$",
     re.IGNORECASE,
 )
-_APPROX_BEFORE_RE = re.compile(
-    r"(?:\b(?:some|around|about|approximately|approx\.?|roughly|nearly|almost|more\s+than|over|fewer\s+than"
+_APPROX_WORDS = (
+    r"some|around|about|approximately|approx\.?|roughly|nearly|almost|more\s+than|over|fewer\s+than"
     r"|less\s+than|under|at\s+least|up\s+to|upwards\s+of|in\s+excess\s+of|close\s+to|an\s+estimated"
     r"|estimated|just\s+over|just\s+under|well\s+over|well\s+under|as\s+many\s+as|as\s+few\s+as|circa|c\."
-    r"|the\s+best\s+part\s+of|getting\s+on\s+for|north\s+of|an?\s+"
-    r"(?:almost|nearly|estimated))\s+|~\s?)$",
-    re.IGNORECASE,
+    r"|the\s+best\s+part\s+of|getting\s+on\s+for|north\s+of|an?\s+(?:almost|nearly|estimated)"
 )
+_APPROX_BEFORE_RE = re.compile(rf"(?:\b(?:{_APPROX_WORDS})\s+|~\s?)$", re.IGNORECASE)
 _APPROX_AFTER_RE = re.compile(r"(?:\s+or\s+so\b|\s+or\s+more\b|-odd\b|-plus\b|\+|\s+plus\b)", re.I)
 _INCREASE_WORDS = (
     r"rose|risen|rise|rises|rising|increased|increases|increasing|increase|up|jumped|jump|jumps|surged"
@@ -136,10 +135,13 @@ _DECREASE_WORDS = (
     r"|declined|decline|declines|declining|cut|cuts|reduced|reduction|lower|slumped|slump|plunged|plunge"
     r"|dipped|dip|shrank|shrunk|halved|went\s+down|fewer|less"
 )
+_CHANGE_LINKS = (
+    r"by|to|of|at|nearly|almost|around|about|some|more\s+than|over|just|roughly|an?|a\s+further"
+    r"|another|further|sharply|steeply|slightly|significantly|again|overall"
+)
 _CHANGE_BEFORE_RE = re.compile(
     rf"\b(?:(?P<inc>{_INCREASE_WORDS})|(?P<dec>{_DECREASE_WORDS}))"
-    r"(?:\s+(?:by|to|of|at|nearly|almost|around|about|some|more\s+than|over|just|roughly|an?|a\s+further"
-    r"|another|further|sharply|steeply|slightly|significantly|again|overall))*\s+(?:[£$€~]\s?)?$",
+    rf"(?:\s+(?:{_CHANGE_LINKS}))*\s+(?:[£$€~]\s?)?$",
     re.IGNORECASE,
 )
 _CHANGE_AFTER_RE = re.compile(
@@ -209,19 +211,19 @@ _SOURCE_PATTERNS = (
         r"|revealed|reveals|said|says|claimed|published|recorded)\b"
     ),
 )
-# What each source pattern cannot match without (a literal scan, many times cheaper than the pattern): the
-# third pattern's noun and verb, the fourth's verb; None: no test.
-_SOURCE_NEEDS = (
-    None,
-    None,
+# What each source pattern cannot match without (a literal test or scan, many times cheaper than the pattern):
+# the first's "according", the second's "from" or "by", the third's noun and verb, the fourth's verb.
+_SOURCE_NEEDS: tuple[Callable[[str], object], ...] = (
+    lambda sentence: "according" in sentence,
+    lambda sentence: "from" in sentence or "by" in sentence,
     re.compile(
         rf"{_DATA_NOUNS}\s+(?:show|shows|showed|shown|reveal|reveals|revealed|suggest|suggests|suggested|indicate"
         r"|indicates|indicated|found|find|finds|published|released|obtained|seen)\b"
-    ),
+    ).search,
     re.compile(
         r"\s(?:estimated|estimates|calculated|calculates|found|finds|reported|reports|revealed|reveals|said|says"
         r"|claimed|published|recorded)\b"
-    ),
+    ).search,
 )
 _SOURCE_STRIP_RE = re.compile(
     r"^(?:(?:the|a|an|new|latest)\s+)+|(?:\s+(?:of|for|and|on|the))+$|[.,’']+$", re.IGNORECASE
@@ -306,15 +308,20 @@ _MONEY_OBJECT_RE = re.compile(
     r"(?P<np>[^.;:!?,–—()]{3,80})",
     re.IGNORECASE,
 )
-_BACK_ANCHOR_RE = re.compile(
-    r"\b(?:rose|risen|rise|rises|increased|jumped|surged|soared|climbed|grew|doubled|fell|fallen|falls"
+_BACK_ANCHORS = (
+    r"rose|risen|rise|rises|increased|jumped|surged|soared|climbed|grew|doubled|fell|fallen|falls"
     r"|dropped|declined|decreased|reduced|halved|was|were|is|are|reached|reaches|hit|hits|totalled|totals"
     r"|stood|stands|came|cost|costs|spent|spends|waited|received|paid|made|topped|exceeded|passed"
     r"|accounted|amounted|numbered|represents|represented|dipped|slumped|plunged|reduced|cut|rises|falls"
-    r"|rising|falling|increasing|decreasing|up|down)"
-    r"(?:\s+(?:by|to|at|of|from|some|about|around|roughly|nearly|almost|more\s+than|less\s+than|over|under"
+    r"|rising|falling|increasing|decreasing|up|down"
+)
+_BACK_LINKS = (
+    r"by|to|at|of|from|some|about|around|roughly|nearly|almost|more\s+than|less\s+than|over|under"
     r"|just|only|an?|average|another|further|extra|additional|an\s+estimated|estimated|approximately"
-    r"|up|down|[£$€~]))*\s*(?:[£$€]\s?)?$",
+    r"|up|down"
+)
+_BACK_ANCHOR_RE = re.compile(
+    rf"\b(?:{_BACK_ANCHORS})(?:\s+(?:{_BACK_LINKS}|[£$€~]))*\s*(?:[£$€]\s?)?$",
     re.IGNORECASE,
 )
 _WORD_OR_PUNCT_RE = re.compile(r"[\w'’-]+|[^\w\s]")
@@ -356,6 +363,7 @@ _SUBJECT_LEAD_RE = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘'(\[]*[A-Z0-9£$€])|\n+")
+_SENTENCE_END_MARKS = ".!?…\n"  # what every _SENTENCE_END_RE match starts with
 # Where a candidate can start: a digit or currency sign, or a word that can open a written number.
 _TOKEN_RE = re.compile(r"[A-Za-z]+|[£$€\d][\d,.]*")
 _NUMBER_OPENERS = frozenset("£$€0123456789")
@@ -428,6 +436,39 @@ def fold_pattern(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
+def find_chars(text: str, chars: str, start: int = 0, end: int | None = None) -> list[int]:
+    """The offsets of every occurrence of any of chars in text[start:end], in order.
+
+    str.find per character: many times faster than a character-class regex, whose scan still visits every
+    position of the text.
+    """
+    end = len(text) if end is None else end
+    found: list[int] = []
+    for ch in chars:
+        pos = text.find(ch, start, end)
+        while pos >= 0:
+            found.append(pos)
+            pos = text.find(ch, pos + 1, end)
+    if len(chars) > 1:
+        found.sort()
+    return found
+
+
+def find_marked(
+    pattern: re.Pattern[str], text: str, marks: str, start: int = 0, end: int | None = None
+) -> list[re.Match[str]]:
+    """pattern.finditer(text, start, end) as a list, for a pattern whose every match starts with one of the
+    characters marks (and is never empty): the pattern is only tried at those characters (see find_chars)."""
+    end = len(text) if end is None else end
+    found: list[re.Match[str]] = []
+    last_end = start
+    for pos in find_chars(text, marks, start, end):
+        if pos >= last_end and (m := pattern.match(text, pos, end)) is not None:
+            found.append(m)
+            last_end = m.end()
+    return found
+
+
 def build_trie_pattern(words: Sequence[str]) -> str:
     """One regex alternation for many words, factored as a trie so the engine need not try each in turn."""
     trie: dict = {}
@@ -463,6 +504,7 @@ _THRESHOLD_BEFORE_F = fold_pattern(_THRESHOLD_BEFORE_RE)
 _POSSESSIVE_BEFORE_F = fold_pattern(_POSSESSIVE_BEFORE_RE)
 _FRACTION_OK_BEFORE_F = fold_pattern(_FRACTION_OK_BEFORE_RE)
 _CHANGE_BEFORE_F = fold_pattern(_CHANGE_BEFORE_RE)
+_CHANGE_AFTER_F = fold_pattern(_CHANGE_AFTER_RE)
 _BACK_ANCHOR_F = fold_pattern(_BACK_ANCHOR_RE)
 _TIME_POINT_F = fold_pattern(_TIME_POINT_RE)
 _PREDICATE_END_F = fold_pattern(_PREDICATE_END_RE)
@@ -476,6 +518,89 @@ _COMPOUND_AFTER_F = fold_pattern(_COMPOUND_AFTER_RE)
 _DISTANCE_AFTER_F = fold_pattern(_DISTANCE_AFTER_RE)
 _FRACTION_TIME_AFTER_F = fold_pattern(_FRACTION_TIME_AFTER_RE)
 _HALF_AFTER_OK_F = fold_pattern(_HALF_AFTER_OK_RE)
+
+
+# --- end-anchored context tests --------------------------------------------------------------------
+# The "before" patterns end in $, so a search that fails (the common case) tries the pattern at every position
+# of its window. What each needs its window to end with (after trailing spaces, and any of a few marks among
+# them) is one str.endswith at C speed; the pattern runs only when that holds, so results are the pattern's.
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex source: "a|(?:b|c)d" -> ["a", "(?:b|c)d"]."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        if ch == "(" and pattern[i - 1 : i] != "\\":
+            depth += 1
+        elif ch == ")" and pattern[i - 1 : i] != "\\":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def words_ending(pattern: str) -> tuple[str, ...]:
+    """The words a word-list pattern's matches can end with: "more\\s+than|an?|approx\\.?" -> than, an, a,
+    approx., approx. Handles what the lists here use: \\s+ between words, an optional last letter or full
+    stop, and a final group of alternatives ("an?\\s+(?:almost|nearly)")."""
+    endings: list[str] = []
+    for alternative in _alternatives(pattern):
+        last = alternative.split(r"\s+")[-1]
+        if last.startswith("(?:") and last.endswith(")"):
+            endings.extend(words_ending(last[3:-1]))
+            continue
+        optional = last.endswith("?")
+        last = last.removesuffix("?").replace("\\.", ".")
+        if not re.fullmatch(r"[a-z.]+", last):
+            raise ValueError(f"not a plain word list: {pattern}")
+        endings.append(last)
+        if optional:
+            endings.append(last[:-1])
+    return tuple(dict.fromkeys(endings))
+
+
+def ends_with(text: str, endings: tuple[str, ...], marks: str = "") -> bool:
+    """Whether text, less its trailing spaces and any of marks among them, ends with one of endings."""
+    text = text.rstrip()
+    while text and text[-1] in marks:
+        text = text[:-1].rstrip()
+    return text.endswith(endings)
+
+
+@dataclass(frozen=True, slots=True)
+class _TailPattern:
+    """An end-anchored pattern and what its window must end with for it to match (see ends_with)."""
+
+    pattern: re.Pattern[str]
+    endings: tuple[str, ...]
+    marks: str = ""
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """pattern.search(text, pos, endpos), skipped when the window cannot end as a match must."""
+        end = len(text) if endpos is None else endpos
+        if not ends_with(text[pos:end], self.endings, self.marks):
+            return None
+        return self.pattern.search(text, pos, end)
+
+
+_MONTH_BEFORE = _TailPattern(_MONTH_BEFORE_F, words_ending(_MONTHS), ".")
+_LABEL_BEFORE = _TailPattern(_LABEL_BEFORE_F, (*_LABEL_WORDS, "no"), ".")
+_APPROX_BEFORE = _TailPattern(_APPROX_BEFORE_F, (*words_ending(_APPROX_WORDS), "~"))
+_CHANGE_BEFORE = _TailPattern(
+    _CHANGE_BEFORE_F, words_ending(f"{_INCREASE_WORDS}|{_DECREASE_WORDS}|{_CHANGE_LINKS}"), "£$€~"
+)
+_BACK_ANCHOR = _TailPattern(_BACK_ANCHOR_F, words_ending(f"{_BACK_ANCHORS}|{_BACK_LINKS}"), "£$€~")
+_YEAR_RANGE_BEFORE = _TailPattern(_YEAR_RANGE_BEFORE_RE, ("-", "–", "/"))
+_DIGIT_DASH_BEFORE = _TailPattern(_DIGIT_DASH_BEFORE_RE, ("-", "–"))
+_CAPITALISED_BEFORE = _TailPattern(_CAPITALISED_BEFORE_RE, tuple(string.ascii_letters))
+_AGE_BEFORE = _TailPattern(_AGE_BEFORE_F, words_ending(_AGE_WORDS))
+_THRESHOLD_BEFORE = _TailPattern(
+    _THRESHOLD_BEFORE_F, words_ending(r"than|at\s+least|over|under|above|below|exceeding|of|least"), "£$€"
+)
+
+
 # The tokens of _TOKEN_RE that can open a candidate: every number token, and the letter tokens (maximal
 # ASCII letter runs) that are opening words. Letters are not part of number tokens, so skipping the other
 # letter tokens leaves the number tokens' boundaries as _TOKEN_RE.finditer finds them.
@@ -486,8 +611,15 @@ _OPENER_RE = re.compile(
 )
 # The same scan over fold_case(text) when the text holds none of İ ı ſ K: str.lower() then maps ASCII
 # letters, and only them, to ASCII letters, so a lower-case trie of the opening words finds the same tokens.
+# "a" and "an" open a number only before a fraction, "few" or a scale word ("a third", "a few hundred", "a
+# million"): the lookahead passes over the article's other uses, most of its tokens, before the big regex
+# runs.
+_ARTICLE_OPENER = (
+    r"an?(?=[\s-]+(?:quarter|half|halves|third|fifth|sixth|tenth|few|hundred|thousand|million|billion))"
+)
 _FOLDED_OPENER_RE = re.compile(
-    rf"[£$€\d][\d,.]*|(?<![a-z])(?:{build_trie_pattern(sorted(_OPENING_WORDS))})(?![a-z])"
+    rf"[£$€\d][\d,.]*|(?<![a-z])(?:{build_trie_pattern(sorted(_OPENING_WORDS - {'a', 'an'}))}"
+    rf"|{_ARTICLE_OPENER})(?![a-z])"
 )
 _NON_ASCII_FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ K: IGNORECASE equates them with ASCII
 
@@ -598,7 +730,7 @@ def _find_candidates(body: str, folded: str | None = None) -> Iterator[re.Match[
 def _split_sentences(body: str) -> list[int]:
     """Return the start offsets of the sentences in body (always begins with 0)."""
     starts = [0]
-    starts.extend(m.end() for m in _SENTENCE_END_RE.finditer(body))
+    starts.extend(m.end() for m in find_marked(_SENTENCE_END_RE, body, _SENTENCE_END_MARKS))
     return starts
 
 
@@ -731,7 +863,7 @@ def _read_back_subject(before: str, folded: str) -> str | None:
     Only when a change or copula verb leads straight into the figure; the noun phrase before that
     verb (skipping auxiliaries) is read backwards up to a clause word or punctuation.
     """
-    anchor = _BACK_ANCHOR_F.search(folded)  # folded: fold_case(before)
+    anchor = _BACK_ANCHOR.search(folded)  # folded: fold_case(before)
     if not anchor:
         return None
     words = list(_WORD_OR_PUNCT_RE.finditer(before, 0, anchor.start()))
@@ -770,7 +902,7 @@ def _find_source(sentence: str, cache: dict[str, str | None]) -> str | None:
 def _search_source(sentence: str) -> str | None:
     """The source patterns, in order of preference, applied to one sentence."""
     for pattern, needs in zip(_SOURCE_PATTERNS, _SOURCE_NEEDS, strict=True):
-        if needs is not None and needs.search(sentence) is None:
+        if not needs(sentence):
             continue
         m = pattern.search(sentence)
         if not m:
@@ -809,29 +941,29 @@ def _is_non_claim(body: str, m: re.Match[str], folded: str) -> bool:
         return False  # 50p
     if m["num"] and _SLASH_AFTER_RE.match(after):
         return True  # 24/7, 12/03/2025
-    if plain and (_DATE_AFTER_F.match(fafter) or _MONTH_BEFORE_F.search(fbefore)):
+    if plain and (_DATE_AFTER_F.match(fafter) or _MONTH_BEFORE.search(fbefore)):
         return True
-    if plain and _YEAR_RANGE_BEFORE_RE.search(before):
+    if plain and _YEAR_RANGE_BEFORE.search(before):
         return True  # 2025-26
     if plain and "," not in m["num"] and "." not in m["num"] and 1000 <= value <= 2100:
         after_word = _WORD_RE.match(after.lstrip())
         countable = after_word and _unit_of(after_word.group()) != "count"
         if _YEAR_AFTER_RE.match(after) or not countable or _YEAR_CONTEXT_BEFORE_F.search(fbefore):
             return True
-    if (m["num"] or m["small"]) and (_AGE_BEFORE_F.search(fbefore) or _AGE_AFTER_F.match(fafter)):
+    if (m["num"] or m["small"]) and (_AGE_BEFORE.search(fbefore) or _AGE_AFTER_F.match(fafter)):
         return True
-    if plain and _LABEL_BEFORE_F.search(fbefore):
+    if plain and _LABEL_BEFORE.search(fbefore):
         return True
     if plain and "," not in m["num"]:
-        prev = _CAPITALISED_BEFORE_RE.search(before)
-        if prev and prev.group(1) not in _SOURCE_STOP and not _APPROX_BEFORE_F.search(fbefore):
+        prev = _CAPITALISED_BEFORE.search(before)
+        if prev and prev.group(1) not in _SOURCE_STOP and not _APPROX_BEFORE.search(fbefore):
             return True  # Radio 5 Live, Channel 4, Apollo 11
     score = _SCORE_RE.match(after)
     if plain and score and len(m["num"]) <= 2:
         tail_word = _WORD_RE.match(after[score.end() :].lstrip())
         if not tail_word or _unit_of(tail_word.group()) == "count":
             return True  # 2-1
-    if plain and _DIGIT_DASH_BEFORE_RE.search(before) and _SCORE_BEFORE_RE.search(before):
+    if plain and _DIGIT_DASH_BEFORE.search(before) and _SCORE_BEFORE_RE.search(before):
         tail_word = _WORD_RE.match(after.lstrip())
         if not tail_word or _unit_of(tail_word.group()) == "count":
             return True
@@ -845,7 +977,7 @@ def _is_non_claim(body: str, m: re.Match[str], folded: str) -> bool:
     nw = next_word.group().lower() if next_word else ""
     if nw in _TIME_UNITS and (_TIME_WINDOW_BEFORE_F.search(fbefore) or _RULE_CONTEXT_F.search(fbefore)):
         return True
-    if _RULE_CONTEXT_F.search(fbefore) and _THRESHOLD_BEFORE_F.search(fbefore):
+    if _THRESHOLD_BEFORE.search(fbefore) and _RULE_CONTEXT_F.search(fbefore):
         return True
     if m["small"]:
         if _POSSESSIVE_BEFORE_F.search(fbefore):
@@ -982,7 +1114,7 @@ def _build_figure(
     clause_start, clause_end = _clause_bounds(body, sent_start, sent_end, d.start, d.end)
     start, end = d.start, d.end
     approximate = d.approximate
-    approx_m = _APPROX_BEFORE_F.search(folded, max(sent_start, start - 40), start)
+    approx_m = _APPROX_BEFORE.search(folded, max(sent_start, start - 40), start)
     if approx_m:
         approximate = True
         start = approx_m.start()
@@ -1043,10 +1175,10 @@ def _build_figure(
     win_start = max(clause_start, start - 50)
     win_before = body[win_start:start]
     fwin_before = folded[win_start:start]
-    cb = _CHANGE_BEFORE_F.search(fwin_before)
+    cb = _CHANGE_BEFORE.search(fwin_before)
     if cb and (_UP_TO_RE.search(win_before) or win_before[cb.start() :].lower().startswith(("more", "less"))):
         cb = None  # "up to 500", "more than 500" are approximations, not changes
-    ca = _CHANGE_AFTER_RE.match(body, end, clause_end)
+    ca = _CHANGE_AFTER_F.match(folded, end, clause_end)
     # each literal test below is what its pattern cannot match without, and a far cheaper scan
     from_before = _FROM_BEFORE_RE.search(win_before) if "from" in fwin_before else None
     if from_before:

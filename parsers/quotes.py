@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from parsers.entities import Mention, MentionIndex, build_trie_pattern, locate_mentions
+from parsers.figures import find_chars, find_marked
 from parsers.records import Entity, Quote, QuoteKind
 
 _VERBS = (
@@ -83,9 +84,10 @@ _PARTICIPLE_END = re.compile(
 )
 _WHO_END = re.compile(r",[ \u00a0]+who$")
 _SENT_BREAK = re.compile(r"[.!?…][”’\"')\]]*[ \u00a0]+(?=[“‘\"'(\[]?[A-Z0-9])")
+_SENT_BREAK_BEGINS = ".!?…"  # what every _SENT_BREAK match starts with
 _LINE = re.compile(r"[^\n]+")
-_DOUBLE = re.compile(r"[“”\"«»„]")
-_SINGLE = re.compile(r"[‘’']")
+_DOUBLE_MARKS = "“”\"«»„"
+_SINGLE_MARKS = "‘’'"
 _SUBJECT_LEAD = re.compile(
     r"(?:(?:But|And|However|Yet|So|Then|Now|Meanwhile|Later|Earlier|Yesterday|Today|Also|Separately|Instead|Still)"
     r"[ \u00a0,]+)*$"
@@ -160,8 +162,8 @@ def _closes(body: str, i: int, double: bool) -> int:
 
 
 def _find_spans(body: str, paras: list[tuple[int, int]]) -> list[_Span]:
-    double = bool(_DOUBLE.search(body))
-    marks_re = _DOUBLE if double else _SINGLE
+    double = any(mark in body for mark in _DOUBLE_MARKS)
+    quote_marks = _DOUBLE_MARKS if double else _SINGLE_MARKS
     spans: list[_Span] = []
     current: _Span | None = None
     seg_start = 0
@@ -176,7 +178,7 @@ def _find_spans(body: str, paras: list[tuple[int, int]]) -> list[_Span]:
             spans.append(span)
 
     for pi, (ps, pe) in enumerate(paras):
-        marks = [m.start() for m in marks_re.finditer(body, ps, pe)]
+        marks = find_chars(body, quote_marks, ps, pe)
         k = 0
         if current is not None:
             if marks and marks[0] == ps and _opens(body, ps, double):
@@ -594,8 +596,10 @@ def extract_quotes(body: str, entities: Sequence[Entity]) -> tuple[Quote, ...]:
         index=index,
         mention_starts=[m.start for m in index.mentions],
     )
-    ctx.breaks = [m.end() for ps, pe in paras for m in _SENT_BREAK.finditer(body, ps, pe)
-                  if not ctx.inside_quote(m.start())]
+    ctx.breaks = [
+        m.end() for ps, pe in paras for m in find_marked(_SENT_BREAK, body, _SENT_BREAK_BEGINS, ps, pe)
+        if not ctx.inside_quote(m.start())
+    ]
     quotes: list[Quote] = []
     previous: tuple[_Span, Quote] | None = None
     for n, span in enumerate(spans):

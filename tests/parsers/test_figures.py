@@ -230,6 +230,8 @@ def _candidates_by_token_scan(body: str) -> list[tuple[int, int]]:
         "Seventy-seven, Hundreds of thousands, a few thousand, one in five, 1,200,000 and Anna's 3 cats.",
         "\u212aeep ſeven, İt: each of İ ı ſ K sends the whole text down the unfolded scan; ÉIGHT, Nine",
         "THIRTY-ONE ÉTÉ, twenty-fives, x9 and 9x, tens of millions, TEN-FOLD, a Half and an EIGHT",
+        "A quarter of a\nmillion, a-half, An  eighth, a third, a Tenth, a\tfew hundred; an A, a, an. A ten",
+        "Data: a 5, an 8; a quarters, an halves, A FEW THOUSAND, a sixth of a billion, a hundred and five",
     ],
 )
 def test_candidate_scan_matches_token_scan(body: str) -> None:
