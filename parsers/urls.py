@@ -75,7 +75,6 @@ def derive_article_id(canonical_url: str) -> str:
 # (str.translate with a dict costs ~0.2 µs per character of non-ASCII text; a replace per mark present is ~30x cheaper)
 _QUOTES_FOLD = (("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"'), ("‘", "'"), ("’", "'"), ("‚", "'"),
                 ("–", "-"), ("—", "-"), ("‒", "-"), ("−", "-"), ("\u00a0", " "))
-_SPACE = re.compile(r"\s+")
 
 
 def normalize_text(text: str) -> str:
@@ -85,7 +84,7 @@ def normalize_text(text: str) -> str:
         for mark, plain in _QUOTES_FOLD:
             if mark in text:
                 text = text.replace(mark, plain)
-    return _SPACE.sub(" ", text).strip().lower()
+    return " ".join(text.split()).lower()  # str.split() and the regex \s agree on what whitespace is
 
 
 def hash_text(text: str) -> str:

@@ -50,3 +50,9 @@ def test_normalize_text_folds_quotes_dashes_spaces_and_case() -> None:
     assert normalize_text(curly) == "\"we will act\" - the home's \"plan\" - a"
     assert hash_text(curly) == hash_text('"We will act" - the Home\'s "plan" - A')
     assert normalize_text("  plain\tASCII\n") == "plain ascii"
+
+
+def test_normalize_text_folds_every_unicode_space() -> None:
+    spaces = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+    assert normalize_text(f"{spaces}Home{spaces}Office\u2028said ") == "home office said"
+    assert hash_text("Home  Office") == hash_text("home\u3000office")
