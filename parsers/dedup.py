@@ -143,14 +143,43 @@ def estimate_containment(a: Signature, b: Signature, jaccard: float | None = Non
 
 def classify_copy(a: Signature, b: Signature) -> tuple[bool, float, float]:
     """Whether b is a near-copy of a, with the estimated Jaccard similarity and containment."""
-    jaccard = estimate_jaccard(a, b)
-    containment = estimate_containment(a, b, jaccard)
-    if min(a.shingles, b.shingles) < MIN_SHINGLES:
+    return _classify(estimate_jaccard(a, b), a.shingles, b.shingles)
+
+
+def _classify(jaccard: float, a_shingles: int, b_shingles: int) -> tuple[bool, float, float]:
+    smaller = min(a_shingles, b_shingles)
+    containment = 0.0
+    if smaller:  # as estimate_containment computes it
+        containment = min(1.0, jaccard * (a_shingles + b_shingles) / (1.0 + jaccard) / smaller)
+    if smaller < MIN_SHINGLES:
         return False, jaccard, containment
-    copy = jaccard >= COPY_JACCARD or (
-        containment >= COPY_CONTAINMENT and min(a.shingles, b.shingles) >= MIN_SHINGLES_CONTAINED
-    )
+    copy = jaccard >= COPY_JACCARD or (containment >= COPY_CONTAINMENT and smaller >= MIN_SHINGLES_CONTAINED)
     return copy, jaccard, containment
+
+
+# A signature packed as one integer (its 256 stored bytes, little-endian): value i is bits 32i..32i+31, and
+# the values two signatures share are the zero lanes of their XOR. A loader verifies ~30 candidates an
+# article; this spares unpacking each stored signature into 64 ints and comparing them one by one.
+_LANE_LOW_BITS = sum(1 << (32 * i) for i in range(NUM_HASHES))
+
+
+def pack_signature(data: bytes) -> int:
+    """A stored signature (Signature.to_bytes) as one integer, for classify_packed."""
+    return int.from_bytes(data, "little")
+
+
+def classify_packed(a: int, a_shingles: int, b: int, b_shingles: int) -> tuple[bool, float, float]:
+    """classify_copy of two packed signatures and their shingle counts (the same floats)."""
+    if not a_shingles or not b_shingles:
+        return _classify(0.0, a_shingles, b_shingles)
+    x = a ^ b
+    # OR every lane's 32 bits into its lowest bit: each step reads only bits still fed by the lane itself
+    x |= x >> 16
+    x |= x >> 8
+    x |= x >> 4
+    x |= x >> 2
+    x |= x >> 1
+    return _classify((NUM_HASHES - (x & _LANE_LOW_BITS).bit_count()) / NUM_HASHES, a_shingles, b_shingles)
 
 
 def split_paragraphs(body: str) -> list[str]:
@@ -482,22 +511,64 @@ def story_day(article: Article, seen: datetime) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class LookupKeys:
+    """The dedup index keys of a signature and fingerprint, derived in the parse worker for the loader.
+
+    `posting_keys` hold, for every week of story_weeks(day), the posting keys of the `retrieval` features in
+    order; they are only good for an article whose story day is `day` (its publication day: the worker does
+    not know when the loader will have seen it, so an article without a publication time has none).
+    """
+
+    band_keys: tuple[int, ...]  # derive_band_keys(signature); () for a text too short for LSH
+    retrieval: tuple[str, ...]  # select_retrieval_features(fingerprint)
+    day: int | None = None
+    posting_keys: dict[int, tuple[int, ...]] | None = None  # week -> keys, for the weeks around day
+
+
+@dataclass(frozen=True, slots=True)
 class DedupKeys:
     """An article's MinHash signature and story fingerprint, computed in the parse worker, not the loader.
 
     `body_hash` and `scheme` say what they were computed from: the loader recomputes them for an article whose
-    body changed since (dataclasses.replace) or for another signature scheme.
+    body changed since (dataclasses.replace) or for another signature scheme. `lookup` carries the index keys
+    derived from them (the loader hashes ~100 keys an article otherwise).
     """
 
     scheme: str
     body_hash: str
     signature: Signature
     fingerprint: StoryFingerprint
+    lookup: LookupKeys | None = None
+
+    def __setstate__(self, state: Sequence[object]) -> None:
+        names = ("scheme", "body_hash", "signature", "fingerprint", "lookup")
+        for name, value in zip(names, state, strict=False):
+            object.__setattr__(self, name, value)
+        if len(state) < 5:  # pickled before `lookup` was kept
+            object.__setattr__(self, "lookup", None)
+
+
+def story_weeks(day: int) -> list[int]:
+    """Every week bucket the story window around day touches (a 9-day window can span three weeks)."""
+    return list(range((day - STORY_WINDOW_DAYS) // 7, (day + STORY_WINDOW_DAYS) // 7 + 1))
+
+
+def derive_lookup_keys(signature: Signature, fingerprint: StoryFingerprint, day: int | None) -> LookupKeys:
+    """The LSH band keys of a signature, and the posting keys of the fingerprint's retrieval features."""
+    band_keys = tuple(derive_band_keys(signature)) if signature.shingles >= MIN_SHINGLES else ()
+    retrieval = tuple(select_retrieval_features(fingerprint))
+    if day is None:
+        return LookupKeys(band_keys, retrieval)
+    posting_keys = {week: tuple(derive_story_key(f, week) for f in retrieval) for week in story_weeks(day)}
+    return LookupKeys(band_keys, retrieval, day, posting_keys)
 
 
 def compute_dedup_keys(article: Article) -> DedupKeys:
-    """The signature and story fingerprint of a parsed article."""
-    return DedupKeys(SCHEME, article.body_hash, compute_signature(article.body), fingerprint_story(article))
+    """The signature and story fingerprint of a parsed article, with their index keys."""
+    signature, fingerprint = compute_signature(article.body), fingerprint_story(article)
+    day = int(article.published_at.timestamp() // 86400) if article.published_at is not None else None
+    lookup = derive_lookup_keys(signature, fingerprint, day)
+    return DedupKeys(SCHEME, article.body_hash, signature, fingerprint, lookup)
 
 
 def resolve_dedup_keys(article: Article, keys: DedupKeys | None = None) -> tuple[Signature, StoryFingerprint]:

@@ -302,3 +302,28 @@ def test_fingerprint_points_and_retrieval_order_match_the_per_feature_rules() ->
     parsed = StoryFingerprint.from_text(text)
     assert parsed.features == frozenset(text.split("\n"))
     assert parsed.points() == 3.0 * 3 + 1.0 + 1.5 * 2 + 0.5 * 2 + 2.0  # figures, name, quotes, orgs, person
+
+
+def test_packed_signatures_classify_as_unpacked_ones() -> None:
+    """classify_packed counts equal values from the XOR of two packed signatures; a difference in any bit of
+    any value must count, and short or empty texts must stay short or empty."""
+    import random
+
+    from parsers.dedup import NUM_HASHES, Signature, classify_packed, pack_signature
+
+    rng = random.Random(11)
+    base = compute_signature(body(WIRE))
+    cases = [(base, base), *((base, compute_signature(body(paras))) for paras in (wire_trimmed(), RULING_A))]
+    for bit in (0, 1, 15, 16, 31):  # one value differing in one bit, at each end of its 32 bits
+        for index in (0, 1, NUM_HASHES - 1):
+            values = list(base.values)
+            values[index] ^= 1 << bit
+            cases.append((base, Signature(tuple(values), base.shingles)))
+    for _ in range(300):
+        values = [v if rng.random() < 0.6 else rng.getrandbits(32) for v in base.values]
+        cases.append((base, Signature(tuple(values), rng.choice([0, 3, 8, 39, 40, 200]))))
+    for a, b in cases:
+        packed_a, packed_b = pack_signature(a.to_bytes()), pack_signature(b.to_bytes())
+        assert classify_packed(packed_a, a.shingles, packed_b, b.shingles) == classify_copy(a, b)
+    packed = pack_signature(base.to_bytes())
+    assert classify_packed(packed, base.shingles, packed, 0) == (False, 0.0, 0.0)

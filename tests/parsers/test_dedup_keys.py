@@ -54,3 +54,37 @@ def test_keys_passed_beside_the_article_are_used_when_they_match() -> None:
     stale = compute_dedup_keys(article(WIRE))  # another article's keys: its body_hash does not match
     assert resolve_dedup_keys(record, stale)[0] == compute_signature(record.body) != stale.signature
 
+
+
+def test_the_worker_derives_the_index_keys_the_loader_would() -> None:
+    from parsers.dedup import (
+        derive_band_keys,
+        derive_story_key,
+        select_retrieval_features,
+        story_day,
+        story_weeks,
+    )
+
+    record = article(RULING_A)
+    keys = compute_dedup_keys(record)
+    lookup = keys.lookup
+    assert lookup is not None
+    assert list(lookup.band_keys) == derive_band_keys(keys.signature)
+    assert list(lookup.retrieval) == select_retrieval_features(keys.fingerprint)
+    day = story_day(record, record.published_at)  # type: ignore[arg-type]
+    assert lookup.day == day and lookup.posting_keys is not None
+    assert set(lookup.posting_keys) == set(story_weeks(day))
+    for week, posting in lookup.posting_keys.items():
+        assert list(posting) == [derive_story_key(f, week) for f in lookup.retrieval]
+    assert pickle.loads(pickle.dumps(keys)) == keys
+    undated = compute_dedup_keys(dataclasses.replace(record, published_at=None))
+    assert undated.lookup is not None and undated.lookup.day is None and undated.lookup.posting_keys is None
+
+
+def test_keys_pickled_before_lookup_keys_were_kept_still_load() -> None:
+    from parsers.dedup import DedupKeys
+
+    keys = compute_dedup_keys(article(RULING_A))
+    older = object.__new__(DedupKeys)
+    older.__setstate__([keys.scheme, keys.body_hash, keys.signature, keys.fingerprint])  # the 4-field state
+    assert older.lookup is None and older.signature == keys.signature

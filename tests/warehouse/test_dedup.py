@@ -235,3 +235,33 @@ def test_a_copy_seen_earlier_but_loaded_later_becomes_the_canonical_copy(db: Pat
             "SELECT merged_into FROM dedup_clusters WHERE cluster_id = ?", [aid(WIRE_URLS[1])]
         ).fetchone() == (aid(WIRE_URLS[0]),)
         assert con.execute("SELECT article_id FROM articles_unique").fetchall() == [(aid(WIRE_URLS[0]),)]
+
+
+def test_worker_index_keys_give_the_loaders_decisions_and_are_ignored_for_another_day(db: Path) -> None:
+    """The band and posting keys a parse worker derived are used only for the story day they were derived
+    for: keys derived for a publication time the article no longer has would look in the wrong weeks."""
+    from parsers.dedup import compute_dedup_keys
+    from warehouse.db import ensure_schema
+    from warehouse.state import start_run
+
+    first = make("http://a.example/ruling", RULING_A)
+    retold = make("http://b.example/ruling", RULING_B, at=T0 + timedelta(hours=5))
+    copied = make("http://c.example/wire", WIRE, at=T0 + timedelta(hours=1))
+    trimmed = make("http://d.example/wire", wire_trimmed(), at=T0 + timedelta(hours=2))
+
+    def keyed(page: PageResult, published: datetime | None = None) -> PageResult:
+        parsed = dataclasses.replace(page.article, published_at=published or page.article.published_at)
+        return dataclasses.replace(page, dedup_keys=compute_dedup_keys(parsed))
+
+    load(db, keyed(first), keyed(copied))
+    load(db, keyed(retold, T0 + timedelta(days=60)), keyed(trimmed))  # retold's keys: for a day two months on
+    assert row(db, retold.fetched_url)["story_id"] == aid(first.fetched_url)
+    assert row(db, trimmed.fetched_url)["cluster_id"] == aid(copied.fetched_url)
+    other = db.with_name("without-keys.duckdb")
+    ensure_schema(other)
+    with connect(other) as con:
+        start_run(con, "run-1", "ingest", T0)
+    load(other, first, copied)
+    load(other, retold, trimmed)
+    for page in (first, retold, copied, trimmed):
+        assert row(db, page.fetched_url) == row(other, page.fetched_url)

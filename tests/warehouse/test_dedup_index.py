@@ -145,3 +145,49 @@ def test_the_story_window_searches_every_week_it_touches() -> None:
         window = set(range(day - STORY_WINDOW_DAYS, day + STORY_WINDOW_DAYS + 1))
         assert _weeks_around(day) == sorted({d // 7 for d in window})
     assert _weeks_around(73) == [9, 10, 11]  # day 73 is mid-week 10: the article's own week is searched too
+
+
+def test_story_candidates_are_those_the_grouping_query_ranks_first() -> None:
+    """Candidates are counted in Python from posting lists read once a batch: the same docs as the SQL this
+    replaced (`GROUP BY doc HAVING n >= 2 ORDER BY n DESC LIMIT 30`, then the day window), ties to the higher
+    doc."""
+    import json
+
+    from parsers.dedup import NUM_HASHES, STORY_WINDOW_DAYS, Signature, derive_story_key
+    from warehouse.dedup import _weeks_around, doc_number
+
+    day = 20_000
+    sig = Signature((7,) * NUM_HASHES, 3).to_bytes()
+    query = ["name:ann lee", "name:bo kim", "name:cy ray"]
+
+    def doc_row(n: int, features: list[str], at: int = day) -> tuple:
+        article_id = f"{n:016x}"
+        return (n, article_id, sig, 3, [*features, f"name:only {n}"], at, False, article_id, article_id, T0)
+
+    rows = [doc_row(n, query[:2]) for n in range(1, 41)]  # 40 share two keys: more than the 30 places
+    rows += [doc_row(n, query) for n in (41, 42, 43)]  # three share three
+    rows += [doc_row(n, query, at=day + STORY_WINDOW_DAYS + 1) for n in (44, 45)]  # out of the window, first
+
+    def grouped(index: DedupIndex) -> set[str]:
+        keys = [derive_story_key(f, week) for f in query for week in _weeks_around(day)]
+        found = index.db.execute(
+            "SELECT d.article_id FROM (SELECT doc, count(*) AS n FROM postings "
+            "WHERE key IN (SELECT value FROM json_each(?)) "
+            "GROUP BY doc HAVING n >= 2 ORDER BY n DESC LIMIT 30) p JOIN docs d ON d.doc = p.doc "
+            "WHERE abs(d.day - ?) <= ?",
+            [json.dumps(keys), day, STORY_WINDOW_DAYS],
+        )
+        return {r[0] for r in found}
+
+    with DedupIndex(None) as index:
+        index.add_rows(rows)
+        found = [c.article_id for c in index.find_story_candidates(query, day)]
+        assert len(found) == 28  # 30 places, two taken by the articles outside the window
+        assert sorted(found[:3]) == [f"{n:016x}" for n in (41, 42, 43)]  # best first
+        assert set(found) == grouped(index)
+        ties = sorted(range(1, 41), key=lambda n: doc_number(f"{n:016x}"), reverse=True)[:25]
+        assert set(found[3:]) == {f"{n:016x}" for n in ties}
+        # the posting lists are kept while the index stays as it is, and forgotten when a catch-up adds rows
+        index.add_rows([doc_row(46, query)])
+        again = [c.article_id for c in index.find_story_candidates(query, day)]
+        assert f"{46:016x}" in again[:4] and set(again) == grouped(index)
