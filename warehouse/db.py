@@ -110,7 +110,8 @@ def _attach(path: str, read_only: bool) -> AttachedConnection:
     if instance is None:  # as duckdb.connect(path) does, threads of one process share one instance of a file
         stem = Path(path).stem or "warehouse"
         alias = "warehouse" if stem.lower() in _RESERVED_ALIASES else stem
-        root = duckdb.connect()
+        # what a writer spills under a memory limit goes beside the file (an in-memory root would pick ./.tmp)
+        root = duckdb.connect(config={} if read_only else {"temp_directory": f"{path}.tmp"})
         options = f"{'READ_ONLY, ' if read_only else ''}ROW_GROUP_SIZE {ROW_GROUP_ROWS}"
         try:
             root.execute(f"ATTACH '{path.replace(chr(39), chr(39) * 2)}' AS {quote_identifier(alias)} ({options})")

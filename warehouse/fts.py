@@ -29,6 +29,15 @@ INDEX_NAME = "articles"
 _FORMAT = "v2"
 _FINGERPRINT = "SELECT count(*), coalesce(sum(revision), 0) FROM articles"  # recorded; the buckets decide
 _IN_FILTER_KEYS = 5000
+# Changed articles re-derived per transaction. A refresh's memory grows with the articles it re-derives (1,000: ~175
+# MB; 40,000 in one transaction: 1.1 GB), and one story merge can re-key tens of thousands of older articles at
+# once; bigger refreshes are split into transactions of about this many, the bucket states stored by the last.
+REFRESH_CHUNK_ARTICLES = 2500
+# DuckDB keeps every block a refresh reads cached until the file is closed, slice after slice; during an incremental
+# refresh it may use this much (blocks are evicted, big operators spill to <warehouse>.tmp/). A refresh of 40,740
+# re-keyed articles at 67,000 stored: +452 MB peak in slices under this limit, +1,225 MB without it. A full rebuild
+# keeps DuckDB's default (it needs more: 1.8 GB at 21,000 articles), as does a refresh that hits the limit (retried).
+REFRESH_MEMORY_LIMIT = "384MB"
 _CHANGED_BUCKETS = ("SELECT count(*) FROM refresh_buckets n FULL JOIN derived.article_buckets o USING (bucket) "
                     "WHERE n.state IS DISTINCT FROM o.state")
 # The articles' state the derived tables now reflect (refresh_changed_articles.sql explains the buckets).
@@ -106,16 +115,41 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, *, force: bool = False)
         return build_search_index(con)
     load_extension(con, "fts")
     speakers_state = str(row[0]).rpartition(_SPEAKERS_KEY)[2] if _SPEAKERS_KEY in str(row[0]) else None
-    changed, documents = _refresh_changed(con, fingerprint_articles(con), speakers_state, started)
+    usual = _usual_memory_limit(con)
+    con.execute(f"SET memory_limit = '{REFRESH_MEMORY_LIMIT}'")
+    try:
+        changed, documents = _refresh_changed(con, fingerprint_articles(con), speakers_state, started)
+    except duckdb.OutOfMemoryException:  # a slice that cannot spill: finish without the limit (slices done stay)
+        con.execute(f"SET memory_limit = '{usual}'")
+        changed, documents = _refresh_changed(con, fingerprint_articles(con), speakers_state, started)
+    finally:
+        con.execute(f"SET memory_limit = '{usual}'")
     return SearchIndexState(rebuilt=changed >= 0, documents=documents, seconds=time.perf_counter() - started,
                             changed=max(changed, 0))
 
 
+_USUAL_LIMIT: list[str] = []
+
+
+def _usual_memory_limit(con: duckdb.DuckDBPyConnection) -> str:
+    """DuckDB's memory limit as this process found it (newsmon sets no other), read once: the setting reads back
+    rounded ("18.8 GiB"), so re-reading it after each restore would shrink it a little every time, and RESET
+    memory_limit does not lift the limit (DuckDB 1.5.5: the next allocation still fails)."""
+    if not _USUAL_LIMIT:
+        _USUAL_LIMIT.append(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+    return _USUAL_LIMIT[0]
+
+
 def _refresh_changed(con: duckdb.DuckDBPyConnection, fingerprint: str, speakers_state: str | None,
                      started: float) -> tuple[int, int]:
-    """Re-derive the articles that changed since the last refresh: one transaction; (changed, documents), with
-    changed -1 when no article bucket changed and no rule or speaker was edited (nothing to do: a few hundred
-    milliseconds at a million articles). `speakers_state` is _SPEAKERS_STATE as the last refresh left it."""
+    """Re-derive the articles that changed since the last refresh; (changed, documents), with changed -1 when no
+    article bucket changed and no rule or speaker was edited (nothing to do: a few hundred milliseconds at a million
+    articles). `speakers_state` is _SPEAKERS_STATE as the last refresh left it.
+
+    One transaction, or, above REFRESH_CHUNK_ARTICLES changed articles, one per slice of them (by hashed id): the
+    last stores the bucket states and the fingerprint, so a refresh stopped half-way is finished by the next one
+    (the slices done are found unchanged, article by article). Meanwhile readers may see some changed articles
+    re-derived and others not yet, each article's rows whole."""
     with transaction(con):
         con.execute(read_sql("refresh_article_buckets"))
         speakers_edited = speakers_state != _speakers_state(con)
@@ -124,32 +158,63 @@ def _refresh_changed(con: duckdb.DuckDBPyConnection, fingerprint: str, speakers_
             return -1, _count(con, "SELECT num_docs FROM derived.search_stats")
         con.execute(read_sql("refresh_changed_articles"))
         changed = _count(con, "SELECT count(*) FROM refresh_changed")
-        if changed:
-            con.execute(read_sql("refresh_changed_facts"))
-            con.execute("CREATE OR REPLACE TEMP TABLE search_dropped AS SELECT docid, len FROM derived.search_docs "
-                        "WHERE article_id IN (SELECT article_id FROM refresh_changed WHERE text_changed)")
-            if _count(con, "SELECT count(*) FROM search_dropped"):
-                con.execute(read_sql("refresh_search_drop"))
-            con.execute("DROP TABLE search_dropped")
-            con.execute("CREATE OR REPLACE TEMP TABLE search_input AS SELECT article_id FROM refresh_changed "
-                        "WHERE text_changed AND NOT gone")
-            if _count(con, "SELECT count(*) FROM search_input"):
-                # A join whose small side has up to this many keys pushes them into the big side's scan as an IN
-                # filter: only the changed articles' bodies are decompressed, not a million (default: 50 keys).
-                con.execute(f"SET dynamic_or_filter_threshold = {_IN_FILTER_KEYS}")
-                try:
-                    con.execute(read_sql("refresh_search_add"))
-                finally:
-                    con.execute("RESET dynamic_or_filter_threshold")
-            con.execute("DROP TABLE search_input")
-        if speakers_edited:  # rules or speakers edited since the last refresh: re-derive every one
-            con.execute(_ALL_SPEAKERS)
-        if changed or speakers_edited:  # else refresh_changed_facts.sql did not name any
-            refresh_speakers(con)
-        con.execute(_STORE_BUCKETS)
-        con.execute("DROP TABLE refresh_changed")
-        documents = _finish(con, fingerprint, started)
+        slices = max(1, -(-changed // REFRESH_CHUNK_ARTICLES))
+        if slices == 1:
+            return changed, _rederive_changed(con, changed, speakers_edited, fingerprint, started)
+        con.execute("CREATE OR REPLACE TEMP TABLE refresh_changed_all AS "  # noqa: S608 - an integer
+                    f"SELECT *, hash(article_id) % {slices} AS slice FROM refresh_changed")
+    for k in range(slices):
+        with transaction(con):
+            con.execute("CREATE OR REPLACE TEMP TABLE refresh_changed AS "  # noqa: S608 - an integer
+                        f"SELECT * EXCLUDE (slice) FROM refresh_changed_all WHERE slice = {k}")
+            part = _count(con, "SELECT count(*) FROM refresh_changed")
+            if k < slices - 1:
+                _rederive_articles(con, part)
+                if part:  # the speakers this slice's quotes and people name (refresh_changed_facts.sql)
+                    refresh_speakers(con)
+                con.execute("DROP TABLE refresh_changed")
+                continue
+            con.execute("DROP TABLE refresh_changed_all")
+            documents = _rederive_changed(con, part, speakers_edited, fingerprint, started)
     return changed, documents
+
+
+def _rederive_changed(con: duckdb.DuckDBPyConnection, changed: int, speakers_edited: bool, fingerprint: str,
+                      started: float) -> int:
+    """The articles of temp table refresh_changed, then the speakers, then the bucket states and the fingerprint:
+    inside the caller's transaction; the documents now indexed."""
+    _rederive_articles(con, changed)
+    if speakers_edited:  # rules or speakers edited since the last refresh: re-derive every one
+        con.execute(_ALL_SPEAKERS)
+    if changed or speakers_edited:  # else refresh_changed_facts.sql did not name any
+        refresh_speakers(con)
+    con.execute(_STORE_BUCKETS)
+    con.execute("DROP TABLE refresh_changed")
+    return _finish(con, fingerprint, started)
+
+
+def _rederive_articles(con: duckdb.DuckDBPyConnection, changed: int) -> None:
+    """Facts, derived rows and BM25 postings of the articles in temp table refresh_changed (`changed` of them);
+    refresh_speakers() then re-derives the speakers they name."""
+    if not changed:
+        return
+    con.execute(read_sql("refresh_changed_facts"))
+    con.execute("CREATE OR REPLACE TEMP TABLE search_dropped AS SELECT docid, len FROM derived.search_docs "
+                "WHERE article_id IN (SELECT article_id FROM refresh_changed WHERE text_changed)")
+    if _count(con, "SELECT count(*) FROM search_dropped"):
+        con.execute(read_sql("refresh_search_drop"))
+    con.execute("DROP TABLE search_dropped")
+    con.execute("CREATE OR REPLACE TEMP TABLE search_input AS SELECT article_id FROM refresh_changed "
+                "WHERE text_changed AND NOT gone")
+    if _count(con, "SELECT count(*) FROM search_input"):
+        # A join whose small side has up to this many keys pushes them into the big side's scan as an IN
+        # filter: only the changed articles' bodies are decompressed, not a million (default: 50 keys).
+        con.execute(f"SET dynamic_or_filter_threshold = {_IN_FILTER_KEYS}")
+        try:
+            con.execute(read_sql("refresh_search_add"))
+        finally:
+            con.execute("RESET dynamic_or_filter_threshold")
+    con.execute("DROP TABLE search_input")
 
 
 def refresh_speakers(con: duckdb.DuckDBPyConnection) -> None:

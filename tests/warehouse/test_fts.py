@@ -239,3 +239,50 @@ def test_a_re_clustered_article_is_re_derived_without_a_new_revision(db: Path) -
                            "JOIN derived.quote_rows q USING (article_id)").fetchall()
     assert state.changed == 1 and not state.full
     assert keys == [("cluster-9", "story-9", "cluster-9")]
+
+
+def test_a_refresh_of_many_articles_in_slices_leaves_what_one_transaction_would(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above REFRESH_CHUNK_ARTICLES changed articles the refresh commits slice by slice (bounded memory): the derived
+    tables, speakers and BM25 index end as a single-transaction refresh and a full rebuild leave them."""
+    import shutil
+
+    import warehouse.fts as fts
+
+    load(db, [quoted(f"http://c.example/{i}", f"Report {i} on deportation and small boats.",
+                     ((f"We act {i}.", "Ann Lee", "the Home Secretary"), ("No.", f"Bo Ray {i}", "a charity boss")),
+                     (("Ann Lee", "Home Secretary"),)) for i in range(9)],
+         at=T0 + timedelta(hours=3))
+    with connect(db) as con:  # and re-cluster one old article, as a later story merge would
+        con.execute("UPDATE articles SET story_id = 'story-9' WHERE canonical_url = 'http://a.example/boats'")
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    with connect(copy) as con:
+        assert refresh_search_index(con).changed == 10
+    whole = index_tables(copy)
+    monkeypatch.setattr(fts, "REFRESH_CHUNK_ARTICLES", 3)
+    with connect(db) as con:
+        state = refresh_search_index(con)
+        assert state.changed == 10 and not state.full
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'refresh_%'").fetchone() == (0,)
+        assert refresh_search_index(con).changed == 0  # the bucket states were stored: nothing left to do
+    sliced = index_tables(db)
+    assert sliced == whole
+    assert {r[0] for r in sliced["speakers"]} >= {"Ann Lee", *(f"Bo Ray {i}" for i in range(9))}
+    with connect(db) as con:
+        assert refresh_search_index(con, force=True).full
+    assert index_tables(db) == sliced
+
+
+def test_a_refresh_that_hits_its_memory_limit_finishes_without_it(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import warehouse.fts as fts
+
+    load(db, [article(f"http://d.example/{i}", f"Asylum report {i}", "Asylum claims rose again. " * 40)
+              for i in range(30)], at=T0 + timedelta(hours=4))
+    monkeypatch.setattr(fts, "REFRESH_MEMORY_LIMIT", "1MB")
+    with connect(db) as con:
+        assert refresh_search_index(con).changed == 30
+        # the usual limit is back (it reads back rounded: 18.8 GiB returns as 18.7 GiB), and holds a big sort
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0].endswith("GiB")
+        con.execute("CREATE TEMP TABLE big AS SELECT repeat('x', 100) || range AS s FROM range(200000) ORDER BY s")
+    assert "http://d.example/7" in search(db, "asylum report")
