@@ -566,7 +566,8 @@ def derive_lookup_keys(signature: Signature, fingerprint: StoryFingerprint, day:
 def compute_dedup_keys(article: Article) -> DedupKeys:
     """The signature and story fingerprint of a parsed article, with their index keys."""
     signature, fingerprint = compute_signature(article.body), fingerprint_story(article)
-    day = int(article.published_at.timestamp() // 86400) if article.published_at is not None else None
+    # the loader's story_day() when the page gave a publication time (else it is when the loader first sees it)
+    day = story_day(article, article.published_at) if article.published_at is not None else None
     lookup = derive_lookup_keys(signature, fingerprint, day)
     return DedupKeys(SCHEME, article.body_hash, signature, fingerprint, lookup)
 

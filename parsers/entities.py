@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from parsers.figures import build_trie_pattern  # noqa: F401 - re-exported: quotes and tests use it here
 from parsers.records import Entity, EntityType
+from parsers.textscan import build_trie_pattern
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 GAZETTEER_PATH = SEEDS_DIR / "gazetteer.toml"

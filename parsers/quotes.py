@@ -7,9 +7,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from parsers.entities import Mention, MentionIndex, build_trie_pattern, locate_mentions
-from parsers.figures import find_chars, find_marked
+from parsers.entities import Mention, MentionIndex, locate_mentions
 from parsers.records import Entity, Quote, QuoteKind
+from parsers.textscan import build_trie_pattern, find_chars, find_marked
 
 _VERBS = (
     "said says say added adds insisted insists told tells warned warns claimed claims argued argues stated"

@@ -136,11 +136,6 @@ def index_path_for(con: duckdb.DuckDBPyConnection) -> str | None:
     return f"{row[0]}{_INDEX_SUFFIX}" if row and row[0] else None
 
 
-def _weeks_around(day: int) -> list[int]:
-    """Every week bucket the story window around day touches (a 9-day window can span three weeks)."""
-    return story_weeks(day)
-
-
 @dataclass(slots=True)
 class CopyCandidate:
     """A stored article that shares an LSH band with the article being checked."""
@@ -441,7 +436,7 @@ class DedupIndex:
         the same candidates many times, and the index does not change under it).
         """
         if keys is None:
-            keys = [derive_story_key(f, week) for f in features for week in _weeks_around(day)]
+            keys = [derive_story_key(f, week) for f in features for week in story_weeks(day)]
         keys = list(dict.fromkeys(self.drop_common_keys(keys)))  # a key listed twice counts once, as in `IN`
         if len(keys) < 2:  # a candidate shares two keys
             return []
@@ -1056,7 +1051,7 @@ def _posting_keys(
     if lookup is not None and lookup.day == day and lookup.posting_keys is not None:
         return lookup.retrieval, lookup.posting_keys
     features = lookup.retrieval if lookup is not None else select_retrieval_features(fingerprint)
-    return features, {week: [derive_story_key(f, week) for f in features] for week in _weeks_around(day)}
+    return features, {week: [derive_story_key(f, week) for f in features] for week in story_weeks(day)}
 
 
 def _find_story(
@@ -1073,7 +1068,7 @@ def _find_story(
     """
     if len(features) < 2:
         return None
-    weeks = _weeks_around(day)
+    weeks = story_weeks(day)
     keys = [posting_keys[week][i] for i in range(len(features)) for week in weeks]  # feature by feature
     candidates = {
         c.article_id: (c.fingerprint, c.day)

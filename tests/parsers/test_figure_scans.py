@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from parsers import figures, quotes
-from parsers.figures import ends_with, find_chars, find_marked, fold_case, words_ending
+from parsers.figures import ends_with, fold_case, words_ending
+from parsers.textscan import find_chars, find_marked
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_ARTICLE = ROOT / "seeds" / "seed-article.txt"

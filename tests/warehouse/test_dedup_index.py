@@ -138,13 +138,12 @@ def test_merges_written_together_move_ids_as_one_update_a_merge_would() -> None:
 
 
 def test_the_story_window_searches_every_week_it_touches() -> None:
-    from parsers.dedup import STORY_WINDOW_DAYS
-    from warehouse.dedup import _weeks_around
+    from parsers.dedup import STORY_WINDOW_DAYS, story_weeks
 
     for day in range(70, 84):
         window = set(range(day - STORY_WINDOW_DAYS, day + STORY_WINDOW_DAYS + 1))
-        assert _weeks_around(day) == sorted({d // 7 for d in window})
-    assert _weeks_around(73) == [9, 10, 11]  # day 73 is mid-week 10: the article's own week is searched too
+        assert story_weeks(day) == sorted({d // 7 for d in window})
+    assert story_weeks(73) == [9, 10, 11]  # day 73 is mid-week 10: the article's own week is searched too
 
 
 def test_story_candidates_are_those_the_grouping_query_ranks_first() -> None:
@@ -153,8 +152,8 @@ def test_story_candidates_are_those_the_grouping_query_ranks_first() -> None:
     doc."""
     import json
 
-    from parsers.dedup import NUM_HASHES, STORY_WINDOW_DAYS, Signature, derive_story_key
-    from warehouse.dedup import _weeks_around, doc_number
+    from parsers.dedup import NUM_HASHES, STORY_WINDOW_DAYS, Signature, derive_story_key, story_weeks
+    from warehouse.dedup import doc_number
 
     day = 20_000
     sig = Signature((7,) * NUM_HASHES, 3).to_bytes()
@@ -169,7 +168,7 @@ def test_story_candidates_are_those_the_grouping_query_ranks_first() -> None:
     rows += [doc_row(n, query, at=day + STORY_WINDOW_DAYS + 1) for n in (44, 45)]  # out of the window, first
 
     def grouped(index: DedupIndex) -> set[str]:
-        keys = [derive_story_key(f, week) for f in query for week in _weeks_around(day)]
+        keys = [derive_story_key(f, week) for f in query for week in story_weeks(day)]
         found = index.db.execute(
             "SELECT d.article_id FROM (SELECT doc, count(*) AS n FROM postings "
             "WHERE key IN (SELECT value FROM json_each(?)) "
