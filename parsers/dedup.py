@@ -553,14 +553,18 @@ def story_weeks(day: int) -> list[int]:
     return list(range((day - STORY_WINDOW_DAYS) // 7, (day + STORY_WINDOW_DAYS) // 7 + 1))
 
 
+def derive_posting_keys(features: Sequence[str], day: int) -> dict[int, tuple[int, ...]]:
+    """For every week of the story window around day, the posting keys of the retrieval features, in order."""
+    return {week: tuple(derive_story_key(f, week) for f in features) for week in story_weeks(day)}
+
+
 def derive_lookup_keys(signature: Signature, fingerprint: StoryFingerprint, day: int | None) -> LookupKeys:
     """The LSH band keys of a signature, and the posting keys of the fingerprint's retrieval features."""
     band_keys = tuple(derive_band_keys(signature)) if signature.shingles >= MIN_SHINGLES else ()
     retrieval = tuple(select_retrieval_features(fingerprint))
     if day is None:
         return LookupKeys(band_keys, retrieval)
-    posting_keys = {week: tuple(derive_story_key(f, week) for f in retrieval) for week in story_weeks(day)}
-    return LookupKeys(band_keys, retrieval, day, posting_keys)
+    return LookupKeys(band_keys, retrieval, day, derive_posting_keys(retrieval, day))
 
 
 def compute_dedup_keys(article: Article) -> DedupKeys:

@@ -46,6 +46,7 @@ from parsers.dedup import (
     classify_copy,
     classify_packed,
     derive_band_keys,
+    derive_posting_keys,
     derive_story_key,
     diff_copy,
     estimate_containment,
@@ -1051,7 +1052,7 @@ def _posting_keys(
     if lookup is not None and lookup.day == day and lookup.posting_keys is not None:
         return lookup.retrieval, lookup.posting_keys
     features = lookup.retrieval if lookup is not None else select_retrieval_features(fingerprint)
-    return features, {week: [derive_story_key(f, week) for f in features] for week in story_weeks(day)}
+    return features, derive_posting_keys(features, day)
 
 
 def _find_story(
