@@ -18,7 +18,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import httpx
+import urllib3
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
@@ -222,9 +222,9 @@ class LocalPrefectServer:
             if self.process is not None and self.process.poll() is not None:
                 raise NewsmonError(f"prefect server exited with {self.process.returncode}; see {self.log_path}")
             try:
-                if httpx.get(f"{self.api_url}/health", timeout=2.0).status_code == 200:
+                if urllib3.request("GET", f"{self.api_url}/health", timeout=2.0, retries=False).status == 200:
                     return
-            except httpx.HTTPError:
+            except urllib3.exceptions.HTTPError:
                 pass
             time.sleep(0.25)
         raise NewsmonError(f"prefect server on {self.host}:{self.port} not healthy after {self.startup_timeout:g} s; "

@@ -1,4 +1,4 @@
-"""The house's one-way flow: parsers import nothing from flows, warehouse, prefect, httpx or duckdb."""
+"""The house's one-way flow: parsers import nothing from flows, warehouse, prefect, an HTTP client or duckdb."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FORBIDDEN = {"flows", "warehouse", "prefect", "httpx", "duckdb"}
+FORBIDDEN = {"flows", "warehouse", "prefect", "httpx", "urllib3", "duckdb"}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -256,5 +256,5 @@ def test_every_connection_is_checked_not_only_each_url(server: FaultServer) -> N
     with make_client(allow_hosts=(), resolve=(("rebind.example", f"127.0.0.1:{server.port}"),)) as client:
         for _ in range(2):
             with pytest.raises(PermanentError, match="rebind.example resolves to non-public address"):
-                client._client.get("http://rebind.example/x")
+                client._pools.connection_from_url("http://rebind.example/x").urlopen("GET", "/x", retries=False)
     assert server.count("/x") == 0

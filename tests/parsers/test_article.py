@@ -189,7 +189,7 @@ def test_future_and_ancient_dates_are_rejected() -> None:
 def test_parsers_stay_pure() -> None:
     import parsers.article  # noqa: F401
 
-    for module in ("prefect", "httpx", "duckdb", "flows", "warehouse"):
+    for module in ("prefect", "httpx", "urllib3", "duckdb", "flows", "warehouse"):
         imported = [name for name in sys.modules if name == module or name.startswith(module + ".")]
         source = Path(parsers.article.__file__).read_text(encoding="utf-8")
         assert f"import {module}" not in source and f"from {module}" not in source, imported
