@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
+import flows.http as http_module
 from flows.errors import PermanentError, TransientError
 from flows.http import HostGate, HttpClient, HttpStatusError, is_public_address, parse_retry_after
 from flows.robots import RobotsPolicy
@@ -258,3 +267,61 @@ def test_every_connection_is_checked_not_only_each_url(server: FaultServer) -> N
             with pytest.raises(PermanentError, match="rebind.example resolves to non-public address"):
                 client._pools.connection_from_url("http://rebind.example/x").urlopen("GET", "/x", retries=False)
     assert server.count("/x") == 0
+
+
+def make_certificate(directory: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed certificate for name and its key, as PEM files."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(hours=1))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_https_verifies_the_host_name_over_the_checked_connection(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    cert, key = make_certificate(tmp_path, "news.example")
+
+    class Page(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802
+            body = b"<html><body><p>over TLS</p></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            return
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    address = f"127.0.0.1:{httpd.server_address[1]}"
+    resolve = (("news.example", address), ("other.example", address))
+    try:
+        with make_client(allow_hosts=("127.0.0.1",), resolve=resolve) as client, \
+                pytest.raises(TransientError, match="connection failed: .*CERTIFICATE_VERIFY_FAILED"):
+            client.fetch("https://news.example/a", kind="page")  # not signed by a CA the default context trusts
+        monkeypatch.setattr(http_module, "_ssl_context", ssl.create_default_context(cafile=str(cert)))
+        with make_client(allow_hosts=("127.0.0.1",), resolve=resolve) as client:
+            fetched = client.fetch("https://news.example/a", kind="page")
+            assert (fetched.status, fetched.body) == (200, b"<html><body><p>over TLS</p></body></html>")
+            with pytest.raises(TransientError, match="connection failed: .*(match|mismatch)"):
+                client.fetch("https://other.example/a", kind="page")  # same server, a name its certificate lacks
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
