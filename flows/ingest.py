@@ -8,7 +8,7 @@ import random
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -53,7 +53,8 @@ from warehouse.state import (
 )
 
 Clock = Callable[[], datetime]
-FEEDS_IN_FLIGHT = 6  # feeds being fetched and parsed while others load (more pages than one load batch)
+FETCH_GROUP_PAGES = 100  # consecutive feeds' new pages fetched by one task (a scheduled poll finds a few a feed)
+GROUPS_IN_FLIGHT = 3  # such groups being fetched and parsed while others load (more pages than one load batch)
 LOAD_SECONDS = 10.0  # ... unless collected pages have waited this long for more
 QUIET_BATCH = 50  # feeds loaded (or, without new pages, recorded) at most this many to a transaction
 POLL_BATCH = 50  # feeds polled by one task, in parallel threads
@@ -170,13 +171,16 @@ def poll_feeds_task(settings: Settings, feeds: list[FeedState]) -> list[FeedOutc
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
-def fetch_pages_task(settings: Settings, feed: FeedState, entries: list[FeedEntry]) -> list[PageResult | Reject]:
-    """One feed's new pages, fetched and parsed in a worker process (or here, for a few pages)."""
+def fetch_pages_task(settings: Settings, feeds: list[FeedState],
+                     entry_lists: list[list[FeedEntry]]) -> list[list[PageResult | Reject]]:
+    """A few feeds' new pages, fetched and parsed in the worker processes (or here, for a few pages); per feed."""
+    entries = [entry for entries in entry_lists for entry in entries]
     if not entries:
-        return []
+        return [[] for _ in feeds]
     ensure_parse_pool(resolve_workers(settings.parse_workers), len(entries))
-    outcomes = collect_pages(settings.http, entries, robots=settings.http.robots)
-    return [to_result(outcome, entry, feed) for outcome, entry in zip(outcomes, entries, strict=True)]
+    outcomes = iter(collect_pages(settings.http, entries, robots=settings.http.robots))
+    return [[to_result(next(outcomes), entry, feed) for entry in entries]
+            for feed, entries in zip(feeds, entry_lists, strict=True)]
 
 
 @task(name="load-batch", cache_policy=NO_CACHE, persist_result=False)
@@ -306,13 +310,19 @@ def record_feeds(settings: Settings, run_id: str, collected: list[tuple[FeedOutc
     summary.new_ids.extend(counts.new_ids)
 
 
+# each polled feed's outcome, in poll order, with its fetch group's future (None: nothing to fetch) and its place
+Pending = deque[tuple[FeedOutcome, Future[list[list[PageResult | Reject]]] | None, int]]
+
+
 def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary: IngestSummary) -> None:
     """Poll feeds in batches, then collect the ones with news a few at a time while a loader thread loads, in order.
 
-    Fetching waits on the network and parsing runs in the parse pool; at most FEEDS_IN_FLIGHT feeds are being
-    collected. Collected feeds are loaded together, one transaction per settings.load_batch_pages pages (or
-    QUIET_BATCH feeds, or LOAD_SECONDS of waiting): each transaction opens, writes and checkpoints the file, a fixed
-    cost worth sharing. One batch loads while the next is collected (never two loads at once, always in order), so
+    Fetching waits on the network and parsing runs in the parse pool: consecutive feeds' new pages go to one task
+    (FETCH_GROUP_PAGES of them or more, at most half a load batch, so a scheduled run where each feed has a few new
+    entries is not a task per feed: each task run costs the Prefect server ~50 ms of CPU), and at most
+    GROUPS_IN_FLIGHT groups are being collected. Collected feeds are loaded together, one transaction per
+    settings.load_batch_pages pages (or QUIET_BATCH feeds, or LOAD_SECONDS of waiting): each transaction opens,
+    writes and checkpoints the file, a fixed cost worth sharing. One batch loads while the next is collected (never two loads at once, always in order), so
     the parse workers do not wait for the loading; a crash loses at most those two, which the next run fetches again.
     Every REFRESH_EVERY_PAGES pages the loader also refreshes the derived tables, so none refresh grows unbounded.
     Each job runs in a copy of this thread's context, so its Prefect tasks belong to the run.
@@ -322,6 +332,7 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
     ready_since = 0.0
     loading: Future[None] | None = None
     unrefreshed = 0  # pages loaded since the derived tables were last refreshed
+    group_pages = max(1, min(FETCH_GROUP_PAGES, settings.load_batch_pages // 2))  # a group's results load together
 
     def load(batch: list[tuple[FeedOutcome, list[PageResult | Reject]]], pages: int) -> None:
         nonlocal unrefreshed
@@ -345,35 +356,49 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
             loading = loader.submit(contextvars.copy_context().run, load, ready, ready_pages)
         ready, ready_pages = [], 0
 
-    with ThreadPoolExecutor(max_workers=FEEDS_IN_FLIGHT, thread_name_prefix="feed") as pool, \
+    with ThreadPoolExecutor(max_workers=GROUPS_IN_FLIGHT, thread_name_prefix="fetch") as pool, \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as loader:
 
-        def submit(feed: FeedState, todo: list[FeedEntry]) -> Future[list[PageResult | Reject]]:
-            return pool.submit(contextvars.copy_context().run, fetch_pages_task, quote(settings), feed, quote(todo))
+        def submit(group: list[tuple[FeedState, list[FeedEntry]]]) -> Future[list[list[PageResult | Reject]]]:
+            feeds, entry_lists = [feed for feed, _ in group], [todo for _, todo in group]
+            return pool.submit(contextvars.copy_context().run, fetch_pages_task, quote(settings), quote(feeds),
+                               quote(entry_lists))
+
+        def refill(polled: Iterator[tuple[FeedState, FeedOutcome, list[FeedEntry]]], pending: Pending) -> None:
+            """Plan the next polled feeds' next polls and submit their new pages, a group a task, until
+            GROUPS_IN_FLIGHT groups are being collected or every polled feed is placed in pending (in poll order)."""
+            in_flight = len({id(future) for _, future, _ in pending if future is not None})
+            while in_flight < GROUPS_IN_FLIGHT:
+                members: list[tuple[FeedOutcome, int | None]] = []
+                group: list[tuple[FeedState, list[FeedEntry]]] = []
+                pages = 0
+                while pages < group_pages and (item := next(polled, None)) is not None:
+                    feed, outcome, todo = item
+                    outcome.poll = plan_next_poll(feed, replace(outcome.poll, new_entries=len(todo)),
+                                                  settings.schedule, retry_after=outcome.retry_after)
+                    # unchanged, failed or nothing new: only its poll is recorded
+                    members.append((outcome, len(group) if todo else None))
+                    if todo:
+                        group.append((feed, todo))
+                        pages += len(todo)
+                future = submit(group) if group else None
+                pending.extend((outcome, None if place is None else future, place or 0) for outcome, place in members)
+                if future is None:
+                    return
+                in_flight += 1
 
         for start in range(0, len(due), POLL_BATCH):
             chunk = due[start:start + POLL_BATCH]
             outcomes = poll_feeds_task(quote(settings), quote(chunk))
             todos = select_entries_to_fetch(settings, [outcome.entries for outcome in outcomes])
             polled = iter(zip(chunk, outcomes, todos, strict=True))
-            pending: deque[tuple[FeedOutcome, Future[list[PageResult | Reject]] | None]] = deque()
+            pending: Pending = deque()
 
-            def refill() -> None:
-                while sum(f is not None for _, f in pending) < FEEDS_IN_FLIGHT:
-                    item = next(polled, None)
-                    if item is None:
-                        return
-                    feed, outcome, todo = item
-                    outcome.poll = plan_next_poll(feed, replace(outcome.poll, new_entries=len(todo)),
-                                                  settings.schedule, retry_after=outcome.retry_after)
-                    # unchanged, failed or nothing new: only its poll is recorded
-                    pending.append((outcome, submit(feed, todo) if todo else None))
-
-            refill()
+            refill(polled, pending)
             while pending:
-                outcome, future = pending.popleft()
-                results = future.result() if future is not None else []
-                refill()
+                outcome, future, place = pending.popleft()
+                results = future.result()[place] if future is not None else []
+                refill(polled, pending)
                 if not ready:
                     ready_since = time.monotonic()
                 ready.append((outcome, results))

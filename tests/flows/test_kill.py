@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.ingest import FEEDS_IN_FLIGHT, ingest_flow
+from flows.ingest import GROUPS_IN_FLIGHT, ingest_flow
 from flows.settings import load_settings
 from tests.faultserver import FEED_TYPE, FaultServer, Reply, make_article, make_rss
 from warehouse.db import connect
@@ -19,7 +19,7 @@ from warehouse.db import connect
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 PROJECT = Path(__file__).resolve().parents[2]
 PAGES = 10
-FEEDS = FEEDS_IN_FLIGHT + 4  # more feeds than are collected at once, so the kill lands mid-run
+FEEDS = GROUPS_IN_FLIGHT + 4  # more feeds than are collected at once, so the kill lands mid-run
 
 
 def write_config(tmp_path: Path, server: FaultServer) -> Path:
@@ -68,10 +68,11 @@ def test_sigkill_mid_run_then_rerun_loses_nothing_and_doubles_nothing(tmp_path: 
         process = subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", "--config", str(config)],
                                    cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
-            # one feed a transaction (load_batch_pages = PAGES), loaded in URL order while the next FEEDS_IN_FLIGHT
-            # are collected: feed k + FEEDS_IN_FLIGHT + 1 is requested only after feed k's load committed, so once
-            # its pages are in flight, feed 0 is stored and later feeds are half-fetched or mid-load
-            marker = f"/news/{FEEDS_IN_FLIGHT + 1}/0"
+            # one feed a transaction (load_batch_pages = PAGES) and a fetch group (at most half a load batch of
+            # pages), loaded in URL order while the next GROUPS_IN_FLIGHT are collected: feed k + GROUPS_IN_FLIGHT + 1
+            # is requested only after feed k's load committed, so once its pages are in flight, feed 0 is stored and
+            # later feeds are half-fetched or mid-load
+            marker = f"/news/{GROUPS_IN_FLIGHT + 1}/0"
             wait_for(lambda: server.count(marker) >= 1, 120, process)
         finally:
             process.send_signal(signal.SIGKILL)

@@ -108,3 +108,30 @@ def test_a_long_run_refreshes_the_derived_tables_as_it_loads(replay_server: Repl
         indexed = con.execute("SELECT count(*) FROM derived.search_docs").fetchone()[0]
         stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     assert summary.new > 0 and indexed == stored
+
+
+@pytest.mark.parametrize("load_batch_pages", [250, 8])
+def test_feeds_with_a_few_new_pages_share_a_fetch_task(replay_server: ReplayServer, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch, load_batch_pages: int) -> None:
+    import flows.ingest
+
+    fetched: list[int] = []  # pages per fetch-pages task (each task collects its group's pages in one call)
+    collect = flows.ingest.collect_pages
+
+    def counted(http, entries, *, robots):  # noqa: ANN001, ANN202 - the wrapped function's own signature
+        fetched.append(len(entries))
+        return collect(http, entries, robots=robots)
+
+    monkeypatch.setattr(flows.ingest, "collect_pages", counted)
+    settings = demo_settings(replay_server, tmp_path / "demo.duckdb", tmp_path / "outbox")
+    settings = settings.with_overrides(load_batch_pages=load_batch_pages)
+    summary = ingest_flow(settings)
+    with connect(settings.db) as con:
+        page_rejects = con.execute("SELECT count(*) FROM rejects WHERE stage = 'page'").fetchone()[0]
+    assert sum(fetched) == summary.fetched + page_rejects > 20  # every new entry fetched, in some task
+    group = min(flows.ingest.FETCH_GROUP_PAGES, load_batch_pages // 2)
+    assert all(n >= group for n in fetched[:-1])  # every group but the run's last is full
+    if load_batch_pages == 250:  # the demo's feeds have ~26 new pages between them: one task, not one a feed
+        assert len(fetched) == 1 and len(settings.feeds) > 1
+    else:
+        assert 1 < len(fetched) < len(settings.feeds)
