@@ -17,6 +17,7 @@ from lxml import etree
 from parsers.dates import date_from_url, find_date_in_text, parse_local_date
 from parsers.figures import fold_case, fold_pattern
 from parsers.records import ArticleStatus, DateSource, ExtractedPage
+from parsers.textscan import blank_marks, count_words, split_lower_words
 
 # where the body came from; "checked" = trafilatura was consulted but our scored body was kept
 BodyMethod = Literal["scored", "checked", "jsonld", "trafilatura", "none"]
@@ -226,7 +227,6 @@ _BLOCKED_TITLE = re.compile(
     r"ddos protection|checking your browser",
     re.I,
 )
-_WORD = re.compile(r"\w+", re.UNICODE)
 _NON_ALNUM = re.compile(r"[\W_]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|«|/)\s+")
@@ -412,7 +412,7 @@ def _word_count(text: str) -> int:
     for counted, count in _last_counted:
         if counted is text:
             return count
-    count = _WORD.subn("", text)[1]  # counts the matches without building a string for each word
+    count = count_words(text)  # the \w+ words, counted without a string for each
     _last_counted[1] = _last_counted[0]
     _last_counted[0] = (text, count)
     return count
@@ -561,7 +561,7 @@ def _find_language(tree: etree._Element, meta: dict[str, list[str]], article_ld:
 
 
 def _guess_language(text: str) -> str | None:
-    words = _WORD.findall(text[:3000].lower())
+    words = split_lower_words(text[:3000])
     if len(words) < 20:
         return None
     scores = {lang: sum(1 for w in words if w in stops) for lang, stops in _STOPWORDS.items()}
@@ -601,7 +601,14 @@ def _strip_site_name(title: str, outlet: str | None, url: str | None) -> str:
 
 
 def _squash(text: str) -> str:
+    plain = blank_marks(text)  # ASCII but for marks that are no letters: translate() runs at C speed
+    if plain is not None:
+        return plain.translate(_SQUASH_ASCII)
     return _NON_ALNUM.sub("", text.lower())
+
+
+# ASCII letters and digits lower-cased, all else deleted: _NON_ALNUM.sub("", text.lower()) on ASCII text
+_SQUASH_ASCII = str.maketrans({c: chr(c).lower() if chr(c).isalnum() else None for c in range(128)})
 
 
 def _find_title(

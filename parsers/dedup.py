@@ -15,6 +15,7 @@ from itertools import repeat
 from operator import eq
 
 from parsers.records import Article
+from parsers.textscan import split_lower_words
 
 # ---------------------------------------------------------------------------------------------
 # Near-copies: MinHash over word 5-shingles.
@@ -51,8 +52,6 @@ COPY_CONTAINMENT = 0.8
 MIN_SHINGLES_CONTAINED = 40
 MIN_SHINGLES = 8  # shorter texts are left to the exact same-text hash
 
-_WORD = re.compile(r"\w+")
-
 
 @dataclass(frozen=True, slots=True)
 class Signature:
@@ -73,7 +72,7 @@ class Signature:
 
 def tokenize_words(text: str) -> list[str]:
     """Lower-cased word tokens; punctuation, quote marks, dashes and whitespace fall away."""
-    return _WORD.findall(text.lower())
+    return split_lower_words(text)  # re.findall(r"\w+", text.lower()), at C speed on most texts
 
 
 def hash_shingles(words: Sequence[str], size: int = SHINGLE_WORDS) -> set[int]:
@@ -247,7 +246,9 @@ MAX_RETRIEVAL_KEYS = 32
 
 # Numbers worth remembering: at least 100, written with digits (19,244; 3,594; 1.1m are not all caught,
 # and years are left out).
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{3,})(?:\.(\d+))?(?![\w,]\d)")
+# (?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{3,})(?:\.(\d+))?(?![\w,]\d) with the lookbehind moved after the first digit,
+# so that the engine skips to digits instead of testing the lookbehind at every character (~3x faster)
+_NUMBER = re.compile(r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+|\d{2,}))(?:\.(\d+))?(?![\w,]\d)")
 _YEAR = range(1900, 2100)
 _CAPITAL_RUN = re.compile(r"\b[A-Z][\w\u2019'-]*(?:[ \t]+[A-Z][\w\u2019'-]*)+")
 _QUOTED = re.compile(r"[\u201c\"]([^\u201c\u201d\"]{20,}?)[\u201d\"]")

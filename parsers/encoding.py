@@ -112,6 +112,11 @@ def decode_document(data: bytes, content_type: str | None = None) -> str:
         declared = "utf_8"
     if declared is None:
         declared = "utf_8" if _is_utf8(data) else _detect_charset(data)
+    if declared == "utf_8" and b"\xef" not in data:  # memchr: no U+FFFD (EF BF BD) among the bytes
+        try:
+            return data.decode("utf_8")  # valid: no U+FFFD in the text either, so none to count below
+        except UnicodeDecodeError:
+            pass
     text = data.decode(declared, errors="replace")
     if declared == "utf_8" and _mostly_invalid(text):
         # labelled UTF-8 but mostly not: a stray bad byte keeps UTF-8, a cp1252 page does not

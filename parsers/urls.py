@@ -84,7 +84,24 @@ def normalize_text(text: str) -> str:
         for mark, plain in _QUOTES_FOLD:
             if mark in text:
                 text = text.replace(mark, plain)
-    return " ".join(text.split()).lower()  # str.split() and the regex \s agree on what whitespace is
+    return _join_words(text).lower()
+
+
+# what str.split() splits on besides " " (the str.isspace characters; none lies above U+3000)
+_OTHER_SPACES = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch != " ")
+_OTHER_ASCII_SPACES = "".join(ch for ch in _OTHER_SPACES if ch.isascii())
+
+
+def _join_words(text: str) -> str:
+    """The same as " ".join(text.split()) (str.split() and the regex \\s agree on what whitespace is),
+    without the split when the only spaces are single " " and paragraph breaks ("\\n\\n"), as in a body."""
+    joined = text.replace("\n\n", " ")
+    if joined[:1] == " " or joined[-1:] == " " or "  " in joined:
+        return " ".join(text.split())
+    others = _OTHER_ASCII_SPACES if joined.isascii() else _OTHER_SPACES
+    if any(ch in joined for ch in others):
+        return " ".join(text.split())
+    return joined
 
 
 def hash_text(text: str) -> str:

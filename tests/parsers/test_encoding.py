@@ -69,6 +69,15 @@ def test_a_stray_bad_byte_keeps_utf8() -> None:
     assert TEXT in decode_document(data)
 
 
+def test_utf8_text_made_of_replacement_characters_is_redetected() -> None:
+    # valid UTF-8 whose non-ASCII text is mostly U+FFFD (a page once decoded badly): counted, not trusted
+    page = '<html><head><meta charset="utf-8"></head><body><p>Caf\ufffd \ufffd na\ufffdve</p></body></html>'
+    data = page.encode()
+    assert decode_document(data, "text/html; charset=utf-8") != page
+    accented = page.replace("\ufffd", "\u00e9")
+    assert decode_document(accented.encode(), "text/html; charset=utf-8") == accented
+
+
 def test_unknown_label_and_empty_input() -> None:
     assert TEXT in decode_document(_page().encode("utf-8"), "text/html; charset=no-such-charset")
     assert decode_document(b"") == ""
