@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -55,3 +56,24 @@ def test_malformed_feed_keeps_what_parsed() -> None:
 def test_html_page_is_not_a_feed() -> None:
     with pytest.raises(FeedError, match="https://example.com/page: not a feed"):
         parse_feed(b"<html><body><p>Hello</p></body></html>", "https://example.com/page")
+
+
+class _ImportRecorder:
+    """A meta-path finder that finds nothing and notes what was looked for."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        self.names.append(name)
+
+
+def test_parsing_a_feed_searches_for_no_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A module search per feed (feedparser's preferred libxml2 driver, which is not installed) runs under the
+    # import lock that every polling thread shares.
+    parse_feed(RSS, "https://example.com/feed.xml")
+    recorder = _ImportRecorder()
+    monkeypatch.setattr(sys, "meta_path", [recorder, *sys.meta_path])
+    feed = parse_feed(ATOM, "https://example.org/atom.xml")
+    assert [e.url for e in feed.entries] == ["https://example.org/a"]
+    assert recorder.names == []
