@@ -132,7 +132,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     try:
-        with connect(db, read_only=True, attempts=12) as con:  # about 5 s of retries while an ingest writes
+        with connect(db, read_only=True, attempts=18) as con:  # ~13 s of retries: one load transaction
             try:
                 load_extension(con, "fts")  # for search_articles()
                 relation = con.sql(args.query)
@@ -316,7 +316,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not db.exists():
         print(f"newsmon: {db}: no such warehouse (run `newsmon demo` or `newsmon ingest` first)", file=sys.stderr)
         return EXIT_ERROR
-    with connect(db, read_only=True, attempts=12) as con:
+    with connect(db, read_only=True, attempts=18) as con:  # ~13 s of retries, as `newsmon sql`
         runs = select_recent_runs(con, args.runs)
         failing = select_feed_health(con, only="failing")
         disabled = select_feed_health(con, only="disabled")

@@ -128,7 +128,7 @@ class Settings:
     rules: tuple[DigestRule, ...] = ()
     digest_sender: str = "newsmon@localhost"
     parse_workers: int = 0  # processes that parse pages in big batches; 0 = one per CPU core, 1 = parse in-process
-    load_batch_pages: int = 250  # pages per load transaction: fewer file opens and checkpoints, at most this many redone
+    load_batch_pages: int = 500  # pages per load transaction: fewer file opens and checkpoints, at most this many redone
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -338,7 +338,7 @@ def load_settings(config: Path | None = None, *, env: dict[str, str] | os._Envir
         feeds=feeds,
         relevance_threshold=float(main.get("relevance_threshold", 0.3)),
         parse_workers=int(main.get("parse_workers", 0)),
-        load_batch_pages=max(1, int(main.get("load_batch_pages", 250))),
+        load_batch_pages=max(1, int(main.get("load_batch_pages", 500))),
         http=http,
         schedule=schedule,
         smtp=smtp,

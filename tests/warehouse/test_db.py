@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pytest
 
-from warehouse.db import ROW_GROUP_ROWS, connect, ensure_schema, transaction
+from warehouse.db import ROW_GROUP_ROWS, WarehouseError, connect, ensure_schema, transaction
 
 
 def test_connect_attaches_the_file_with_small_row_groups_as_the_default_database(tmp_path: Path) -> None:
@@ -56,3 +59,32 @@ def test_threads_share_one_instance_and_the_last_close_releases_the_file(tmp_pat
     child.start()
     child.join(60)
     assert child.exitcode == 0 and box.get(timeout=5) == 2  # another process can open the file: it was unlocked
+
+
+def _hold_open(path: str, opened: Any, release: Any) -> None:
+    con = duckdb.connect(path)  # read-write: every other process is refused while this is open
+    opened.set()
+    release.wait(60)
+    con.close()
+
+
+def test_a_reader_waits_out_a_writer_and_is_told_plainly_when_it_cannot(tmp_path: Path) -> None:
+    db = tmp_path / "wh.duckdb"
+    ensure_schema(db)
+    ctx = multiprocessing.get_context("spawn")
+    opened, release = ctx.Event(), ctx.Event()
+    child = ctx.Process(target=_hold_open, args=(str(db), opened, release))
+    child.start()
+    try:
+        assert opened.wait(60)
+        with pytest.raises(WarehouseError) as caught, connect(db, read_only=True, attempts=2):
+            pass
+        message = str(caught.value)
+        assert str(db) in message and "busy" in message and "\n" not in message
+        threading.Timer(0.5, release.set).start()  # the writer lets go while the reader is still retrying
+        with connect(db, read_only=True, attempts=12) as con:
+            assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+    finally:
+        release.set()
+        child.join(60)
+    assert child.exitcode == 0
