@@ -54,7 +54,7 @@ from warehouse.state import (
 
 Clock = Callable[[], datetime]
 FETCH_GROUP_PAGES = 100  # consecutive feeds' new pages fetched by one task (a scheduled poll finds a few a feed)
-GROUPS_IN_FLIGHT = 3  # such groups being fetched and parsed while others load (more pages than one load batch)
+GROUPS_IN_FLIGHT = 3  # such groups being fetched and parsed while a batch loads (each bounded by FETCH_GROUP_PAGES)
 LOAD_SECONDS = 10.0  # ... unless collected pages have waited this long for more
 QUIET_BATCH = 50  # feeds loaded (or, without new pages, recorded) at most this many to a transaction
 POLL_BATCH = 50  # feeds polled by one task, in parallel threads
@@ -315,15 +315,17 @@ Pending = deque[tuple[FeedOutcome, Future[list[list[PageResult | Reject]]] | Non
 
 
 def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary: IngestSummary) -> None:
-    """Poll feeds in batches, then collect the ones with news a few at a time while a loader thread loads, in order.
+    """Poll feeds in batches (the next while this one's news is collected), collect the feeds with news a few at a
+    time while a loader thread loads, in order.
 
     Fetching waits on the network and parsing runs in the parse pool: consecutive feeds' new pages go to one task
     (FETCH_GROUP_PAGES of them or more, at most half a load batch, so a scheduled run where each feed has a few new
     entries is not a task per feed: each task run costs the Prefect server ~50 ms of CPU), and at most
     GROUPS_IN_FLIGHT groups are being collected. Collected feeds are loaded together, one transaction per
     settings.load_batch_pages pages (or QUIET_BATCH feeds, or LOAD_SECONDS of waiting): each transaction opens,
-    writes and checkpoints the file, a fixed cost worth sharing. One batch loads while the next is collected (never two loads at once, always in order), so
-    the parse workers do not wait for the loading; a crash loses at most those two, which the next run fetches again.
+    writes and checkpoints the file, a fixed cost worth sharing. One batch loads while the next is collected (never
+    two loads at once, always in order), so the parse workers do not wait for the loading; a crash loses at most
+    those two, which the next run fetches again. A feed polled ahead is recorded with the feeds of its batch.
     Every REFRESH_EVERY_PAGES pages the loader also refreshes the derived tables, so none refresh grows unbounded.
     Each job runs in a copy of this thread's context, so its Prefect tasks belong to the run.
     """
@@ -357,7 +359,8 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
         ready, ready_pages = [], 0
 
     with ThreadPoolExecutor(max_workers=GROUPS_IN_FLIGHT, thread_name_prefix="fetch") as pool, \
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as loader:
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as loader, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="poll") as poller:
 
         def submit(group: list[tuple[FeedState, list[FeedEntry]]]) -> Future[list[list[PageResult | Reject]]]:
             feeds, entry_lists = [feed for feed, _ in group], [todo for _, todo in group]
@@ -387,25 +390,34 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
                     return
                 in_flight += 1
 
-        for start in range(0, len(due), POLL_BATCH):
-            chunk = due[start:start + POLL_BATCH]
-            outcomes = poll_feeds_task(quote(settings), quote(chunk))
-            todos = select_entries_to_fetch(settings, [outcome.entries for outcome in outcomes])
-            polled = iter(zip(chunk, outcomes, todos, strict=True))
-            pending: Pending = deque()
+        def poll_ahead() -> Iterator[tuple[FeedState, FeedOutcome, list[FeedEntry]]]:
+            """Every due feed with its outcome and new entries, in order; POLL_BATCH feeds a task, the next batch
+            polled while this one's pages are collected (the parse workers do not wait for a batch of polls)."""
+            chunks = [due[start:start + POLL_BATCH] for start in range(0, len(due), POLL_BATCH)]
+            polling = [poller.submit(contextvars.copy_context().run, poll_feeds_task, quote(settings), quote(chunk))
+                       for chunk in chunks[:1]]
+            for k, chunk in enumerate(chunks):
+                outcomes = polling.pop().result()
+                if k + 1 < len(chunks):
+                    polling.append(poller.submit(contextvars.copy_context().run, poll_feeds_task, quote(settings),
+                                                 quote(chunks[k + 1])))
+                todos = select_entries_to_fetch(settings, [outcome.entries for outcome in outcomes])
+                yield from zip(chunk, outcomes, todos, strict=True)
 
+        polled = poll_ahead()
+        pending: Pending = deque()
+        refill(polled, pending)
+        while pending:
+            outcome, future, place = pending.popleft()
+            results = future.result()[place] if future is not None else []
             refill(polled, pending)
-            while pending:
-                outcome, future, place = pending.popleft()
-                results = future.result()[place] if future is not None else []
-                refill(polled, pending)
-                if not ready:
-                    ready_since = time.monotonic()
-                ready.append((outcome, results))
-                ready_pages += len(results)
-                if (ready_pages >= settings.load_batch_pages or len(ready) >= QUIET_BATCH
-                        or (ready_pages and time.monotonic() - ready_since >= LOAD_SECONDS)):
-                    flush()
+            if not ready:
+                ready_since = time.monotonic()
+            ready.append((outcome, results))
+            ready_pages += len(results)
+            if (ready_pages >= settings.load_batch_pages or len(ready) >= QUIET_BATCH
+                    or (ready_pages and time.monotonic() - ready_since >= LOAD_SECONDS)):
+                flush()
         flush()
         wait_for_load()
 
