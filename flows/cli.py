@@ -132,7 +132,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     try:
-        with connect(db, read_only=True, attempts=18) as con:  # ~13 s of retries: one load transaction
+        # ~13 s of retries: longer than one load transaction holds the lock
+        with connect(db, read_only=True, attempts=18) as con:
             try:
                 load_extension(con, "fts")  # for search_articles()
                 relation = con.sql(args.query)

@@ -137,11 +137,11 @@ def test_feeds_with_a_few_new_pages_share_a_fetch_task(replay_server: ReplayServ
         assert 1 < len(fetched) < len(settings.feeds)
 
 
-def test_feeds_polled_a_few_at_a_time_feed_one_stream_of_fetch_groups(replay_server: ReplayServer, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_feeds_polled_a_few_at_a_time_feed_one_stream_of_fetch_groups(
+        replay_server: ReplayServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import flows.ingest
 
-    polled: list[int] = []  # feeds per poll-feeds task
+    polled: list[int] = []  # the feeds polled, by id
     fetched: list[int] = []  # pages per fetch-pages task
     poll, collect = flows.ingest.poll_feed, flows.ingest.collect_pages
 
@@ -149,15 +149,20 @@ def test_feeds_polled_a_few_at_a_time_feed_one_stream_of_fetch_groups(replay_ser
         fetched.append(len(entries))
         return collect(http, entries, robots=robots)
 
+    def noted(client, feed):  # noqa: ANN001, ANN202 - the wrapped function's own signature
+        polled.append(feed.feed_id)
+        return poll(client, feed)
+
     monkeypatch.setattr(flows.ingest, "POLL_BATCH", 2)
     monkeypatch.setattr(flows.ingest, "collect_pages", counted)
-    monkeypatch.setattr(flows.ingest, "poll_feed", lambda client, feed: polled.append(feed.feed_id) or poll(client, feed))
+    monkeypatch.setattr(flows.ingest, "poll_feed", noted)
     settings = demo_settings(replay_server, tmp_path / "demo.duckdb", tmp_path / "outbox")
     summary = ingest_flow(settings)
     with connect(settings.db) as con:
         page_rejects = con.execute("SELECT count(*) FROM rejects WHERE stage = 'page'").fetchone()[0]
-        polls = con.execute("SELECT count(*) FROM feed_fetches WHERE run_id = ?", [summary.run_id]).fetchone()[0]
+        polls = con.execute("SELECT count(*) FROM feed_fetches WHERE run_id = ?",
+                            [summary.run_id]).fetchone()[0]
     assert sorted(polled) == sorted(set(polled)) and len(polled) == len(settings.feeds) > 2 * 2
     assert summary.feeds_polled == polls == len(settings.feeds)
-    # the three poll batches' new pages (~26) are one group for one task: no group ends where a poll batch does
+    # the three poll batches' ~26 new pages are one group, one task: no group ends where a poll batch does
     assert fetched == [summary.fetched + page_rejects] and summary.new > 20
