@@ -315,19 +315,20 @@ Pending = deque[tuple[FeedOutcome, Future[list[list[PageResult | Reject]]] | Non
 
 
 def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary: IngestSummary) -> None:
-    """Poll feeds in batches (the next while this one's news is collected), collect the feeds with news a few at a
-    time while a loader thread loads, in order.
+    """Poll feeds in batches (the next while this one's news is collected), collect the feeds with news a few
+    at a time while a loader thread loads, in order.
 
-    Fetching waits on the network and parsing runs in the parse pool: consecutive feeds' new pages go to one task
-    (FETCH_GROUP_PAGES of them or more, at most half a load batch, so a scheduled run where each feed has a few new
-    entries is not a task per feed: each task run costs the Prefect server ~50 ms of CPU), and at most
-    GROUPS_IN_FLIGHT groups are being collected. Collected feeds are loaded together, one transaction per
-    settings.load_batch_pages pages (or QUIET_BATCH feeds, or LOAD_SECONDS of waiting): each transaction opens,
-    writes and checkpoints the file, a fixed cost worth sharing. One batch loads while the next is collected (never
-    two loads at once, always in order), so the parse workers do not wait for the loading; a crash loses at most
-    those two, which the next run fetches again. A feed polled ahead is recorded with the feeds of its batch.
-    Every REFRESH_EVERY_PAGES pages the loader also refreshes the derived tables, so none refresh grows unbounded.
-    Each job runs in a copy of this thread's context, so its Prefect tasks belong to the run.
+    Fetching waits on the network and parsing runs in the parse pool: consecutive feeds' new pages go to one
+    task (FETCH_GROUP_PAGES of them or more, at most half a load batch, so a scheduled run where each feed has
+    a few new entries is not a task per feed: each task run costs the Prefect server ~50 ms of CPU), and at
+    most GROUPS_IN_FLIGHT groups are being collected. Collected feeds are loaded together, one transaction per
+    settings.load_batch_pages pages (or QUIET_BATCH feeds, or LOAD_SECONDS of waiting): each transaction
+    opens, writes and checkpoints the file, a fixed cost worth sharing. One batch loads while the next is
+    collected (never two loads at once, always in order), so the parse workers do not wait for the loading; a
+    crash loses at most those two, which the next run fetches again. A feed polled ahead is recorded with the
+    feeds of its batch. Every REFRESH_EVERY_PAGES pages the loader also refreshes the derived tables, so no
+    refresh grows unbounded. Each job runs in a copy of this thread's context, so its Prefect tasks belong to
+    the run.
     """
     ready: list[tuple[FeedOutcome, list[PageResult | Reject]]] = []
     ready_pages = 0
@@ -390,17 +391,18 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
                     return
                 in_flight += 1
 
+        def poll(chunk: list[FeedState]) -> Future[list[FeedOutcome]]:
+            context = contextvars.copy_context()
+            return poller.submit(context.run, poll_feeds_task, quote(settings), quote(chunk))
+
         def poll_ahead() -> Iterator[tuple[FeedState, FeedOutcome, list[FeedEntry]]]:
-            """Every due feed with its outcome and new entries, in order; POLL_BATCH feeds a task, the next batch
-            polled while this one's pages are collected (the parse workers do not wait for a batch of polls)."""
+            """Every due feed with its outcome and new entries, in order; POLL_BATCH feeds a task, the
+            next batch polled while this one's pages are collected (the parse workers do not wait for it)."""
             chunks = [due[start:start + POLL_BATCH] for start in range(0, len(due), POLL_BATCH)]
-            polling = [poller.submit(contextvars.copy_context().run, poll_feeds_task, quote(settings), quote(chunk))
-                       for chunk in chunks[:1]]
+            polling = [poll(chunk) for chunk in chunks[:1]]
             for k, chunk in enumerate(chunks):
                 outcomes = polling.pop().result()
-                if k + 1 < len(chunks):
-                    polling.append(poller.submit(contextvars.copy_context().run, poll_feeds_task, quote(settings),
-                                                 quote(chunks[k + 1])))
+                polling.extend(poll(after) for after in chunks[k + 1:k + 2])
                 todos = select_entries_to_fetch(settings, [outcome.entries for outcome in outcomes])
                 yield from zip(chunk, outcomes, todos, strict=True)
 
