@@ -19,6 +19,7 @@ from warehouse.db import WarehouseError
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+READER_ATTEMPTS = 18  # a reader's retries while an ingest writes: ~13 s, longer than a load transaction
 
 
 def _default_db() -> Path:
@@ -132,8 +133,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     try:
-        # ~13 s of retries: longer than one load transaction holds the lock
-        with connect(db, read_only=True, attempts=18) as con:
+        with connect(db, read_only=True, attempts=READER_ATTEMPTS) as con:
             try:
                 load_extension(con, "fts")  # for search_articles()
                 relation = con.sql(args.query)
@@ -317,7 +317,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not db.exists():
         print(f"newsmon: {db}: no such warehouse (run `newsmon demo` or `newsmon ingest` first)", file=sys.stderr)
         return EXIT_ERROR
-    with connect(db, read_only=True, attempts=18) as con:  # ~13 s of retries, as `newsmon sql`
+    with connect(db, read_only=True, attempts=READER_ATTEMPTS) as con:
         runs = select_recent_runs(con, args.runs)
         failing = select_feed_health(con, only="failing")
         disabled = select_feed_health(con, only="disabled")

@@ -15,6 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 DEFAULT_FEEDS_FILE = SEEDS_DIR / "feeds.toml"
 FREQUENCIES = ("immediate", "hourly", "daily", "weekly")
+LOAD_BATCH_PAGES = 500  # pages per load transaction unless configured: see Settings.load_batch_pages
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,7 +129,8 @@ class Settings:
     rules: tuple[DigestRule, ...] = ()
     digest_sender: str = "newsmon@localhost"
     parse_workers: int = 0  # processes that parse pages in big batches; 0 = one per CPU core, 1 = parse in-process
-    load_batch_pages: int = 500  # pages per load transaction: fewer file opens and checkpoints, at most this many redone
+    # pages per load transaction: fewer file opens and checkpoints, at most this many redone
+    load_batch_pages: int = LOAD_BATCH_PAGES
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -338,7 +340,7 @@ def load_settings(config: Path | None = None, *, env: dict[str, str] | os._Envir
         feeds=feeds,
         relevance_threshold=float(main.get("relevance_threshold", 0.3)),
         parse_workers=int(main.get("parse_workers", 0)),
-        load_batch_pages=max(1, int(main.get("load_batch_pages", 500))),
+        load_batch_pages=max(1, int(main.get("load_batch_pages", LOAD_BATCH_PAGES))),
         http=http,
         schedule=schedule,
         smtp=smtp,

@@ -110,12 +110,11 @@ def test_a_long_run_refreshes_the_derived_tables_as_it_loads(replay_server: Repl
     assert summary.new > 0 and indexed == stored
 
 
-@pytest.mark.parametrize("load_batch_pages", [250, 8])
-def test_feeds_with_a_few_new_pages_share_a_fetch_task(replay_server: ReplayServer, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch, load_batch_pages: int) -> None:
+def count_fetched_pages(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Pages per fetch-pages task, as the run goes (each task collects its group's pages in one call)."""
     import flows.ingest
 
-    fetched: list[int] = []  # pages per fetch-pages task (each task collects its group's pages in one call)
+    fetched: list[int] = []
     collect = flows.ingest.collect_pages
 
     def counted(http, entries, *, robots):  # noqa: ANN001, ANN202 - the wrapped function's own signature
@@ -123,6 +122,15 @@ def test_feeds_with_a_few_new_pages_share_a_fetch_task(replay_server: ReplayServ
         return collect(http, entries, robots=robots)
 
     monkeypatch.setattr(flows.ingest, "collect_pages", counted)
+    return fetched
+
+
+@pytest.mark.parametrize("load_batch_pages", [250, 8])
+def test_feeds_with_a_few_new_pages_share_a_fetch_task(replay_server: ReplayServer, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch, load_batch_pages: int) -> None:
+    import flows.ingest
+
+    fetched = count_fetched_pages(monkeypatch)
     settings = demo_settings(replay_server, tmp_path / "demo.duckdb", tmp_path / "outbox")
     settings = settings.with_overrides(load_batch_pages=load_batch_pages)
     summary = ingest_flow(settings)
@@ -142,19 +150,14 @@ def test_feeds_polled_a_few_at_a_time_feed_one_stream_of_fetch_groups(
     import flows.ingest
 
     polled: list[int] = []  # the feeds polled, by id
-    fetched: list[int] = []  # pages per fetch-pages task
-    poll, collect = flows.ingest.poll_feed, flows.ingest.collect_pages
-
-    def counted(http, entries, *, robots):  # noqa: ANN001, ANN202 - the wrapped function's own signature
-        fetched.append(len(entries))
-        return collect(http, entries, robots=robots)
+    fetched = count_fetched_pages(monkeypatch)
+    poll = flows.ingest.poll_feed
 
     def noted(client, feed):  # noqa: ANN001, ANN202 - the wrapped function's own signature
         polled.append(feed.feed_id)
         return poll(client, feed)
 
     monkeypatch.setattr(flows.ingest, "POLL_BATCH", 2)
-    monkeypatch.setattr(flows.ingest, "collect_pages", counted)
     monkeypatch.setattr(flows.ingest, "poll_feed", noted)
     settings = demo_settings(replay_server, tmp_path / "demo.duckdb", tmp_path / "outbox")
     summary = ingest_flow(settings)
