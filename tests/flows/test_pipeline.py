@@ -169,3 +169,25 @@ def test_feeds_polled_a_few_at_a_time_feed_one_stream_of_fetch_groups(
     assert summary.feeds_polled == polls == len(settings.feeds)
     # the three poll batches' ~26 new pages are one group, one task: no group ends where a poll batch does
     assert fetched == [summary.fetched + page_rejects] and summary.new > 20
+
+
+def test_a_run_collects_cyclic_garbage_less_often_and_restores_the_thresholds(
+        replay_server: ReplayServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import flows.ingest
+
+    during: list[tuple[int, int, int]] = []
+    upsert = flows.ingest.upsert_articles
+
+    def noted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - the wrapped function's own signature
+        during.append(gc.get_threshold())
+        return upsert(*args, **kwargs)
+
+    monkeypatch.setattr(flows.ingest, "upsert_articles", noted)
+    before = gc.get_threshold()
+    summary = ingest_flow(demo_settings(replay_server, tmp_path / "demo.duckdb", tmp_path / "outbox"))
+    # the loads ran with the run's thresholds, and the process has its own back after the run
+    assert summary.new > 20 and during
+    assert set(during) == {flows.ingest.RUN_GC_THRESHOLDS} != {before}
+    assert gc.get_threshold() == before
