@@ -34,7 +34,7 @@ from flows.parsepool import (
 from flows.settings import ScheduleSettings, Settings
 from parsers.feeds import FeedError, parse_feed
 from parsers.records import FeedEntry
-from warehouse.db import connect, ensure_schema, transaction
+from warehouse.db import connect, ensure_schema, query_threads, transaction
 from warehouse.fts import refresh_search_index
 from warehouse.load import LoadCounts, PageResult, upsert_articles
 from warehouse.state import (
@@ -64,6 +64,7 @@ REFRESH_EVERY_PAGES = 1000  # a long run refreshes the derived tables as it goes
 # articles took over 5 GB of memory, and one of 2,500 ~355 MB (1,000: ~175 MB, about what a 250-page load takes)
 INGEST_LOCK = "ingest"  # held by ingest and maintenance runs: two of them never write at once
 RUN_GC_THRESHOLDS = (50_000, 20, 10)  # the cyclic collector's thresholds during a run (Python's: 700, 10, 10)
+INGEST_QUERY_THREADS = 1  # DuckDB threads during a run: the parse workers have the cores (see query_threads)
 
 
 def utc_now() -> datetime:
@@ -264,20 +265,20 @@ def run_ingest(settings: Settings, run_id: str | None = None, *, honour_interval
             finish_run(con, run_id, utc_now(), "skipped", summary.counts(), summary.line())
         return summary
     status = "failed"
-    try:
+    with collect_garbage_less_often(), query_threads(INGEST_QUERY_THREADS):
         try:
-            with collect_garbage_less_often():
+            try:
                 ingest_feeds(settings, run_id, due, summary)
-            status = "completed"
+                status = "completed"
+            finally:
+                with connect(settings.db) as con:
+                    finish_run(con, run_id, utc_now(), status, summary.counts(), summary.line())
+            with connect(settings.db) as con:  # a short write: rebuilt only when articles changed
+                refresh_search_index(con)
         finally:
+            shutdown_parse_pool()
             with connect(settings.db) as con:
-                finish_run(con, run_id, utc_now(), status, summary.counts(), summary.line())
-        with connect(settings.db) as con:  # a short write: rebuilt only when articles changed
-            refresh_search_index(con)
-    finally:
-        shutdown_parse_pool()
-        with connect(settings.db) as con:
-            release_run_lock(con, INGEST_LOCK, run_id)
+                release_run_lock(con, INGEST_LOCK, run_id)
     return summary
 
 

@@ -171,23 +171,28 @@ def test_feeds_polled_a_few_at_a_time_feed_one_stream_of_fetch_groups(
     assert fetched == [summary.fetched + page_rejects] and summary.new > 20
 
 
-def test_a_run_collects_cyclic_garbage_less_often_and_restores_the_thresholds(
+def test_a_run_collects_garbage_less_often_and_queries_on_one_thread_then_restores_both(
         replay_server: ReplayServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
+    import os
 
     import flows.ingest
 
-    during: list[tuple[int, int, int]] = []
+    during: list[tuple[tuple[int, int, int], int]] = []  # the collector's thresholds and DuckDB's threads
     upsert = flows.ingest.upsert_articles
 
-    def noted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - the wrapped function's own signature
-        during.append(gc.get_threshold())
-        return upsert(*args, **kwargs)
+    def noted(con, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - the wrapped function's signature
+        during.append((gc.get_threshold(), con.execute("SELECT current_setting('threads')").fetchone()[0]))
+        return upsert(con, *args, **kwargs)
 
     monkeypatch.setattr(flows.ingest, "upsert_articles", noted)
     before = gc.get_threshold()
-    summary = ingest_flow(demo_settings(replay_server, tmp_path / "demo.duckdb", tmp_path / "outbox"))
-    # the loads ran with the run's thresholds, and the process has its own back after the run
+    settings = demo_settings(replay_server, tmp_path / "demo.duckdb", tmp_path / "outbox")
+    summary = ingest_flow(settings)
     assert summary.new > 20 and during
-    assert set(during) == {flows.ingest.RUN_GC_THRESHOLDS} != {before}
+    assert set(during) == {(flows.ingest.RUN_GC_THRESHOLDS, flows.ingest.INGEST_QUERY_THREADS)}
+    assert flows.ingest.RUN_GC_THRESHOLDS != before
+    # after the run: the process's own thresholds, and DuckDB's default of one thread a core
     assert gc.get_threshold() == before
+    with connect(settings.db) as con:
+        assert con.execute("SELECT current_setting('threads')").fetchone()[0] == os.cpu_count()
