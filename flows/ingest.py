@@ -230,8 +230,8 @@ def collect_garbage_less_often() -> Iterator[None]:
     The loader keeps a batch's records (tens of thousands of small objects) alive for seconds, so at Python's
     default thresholds they were promoted and scanned over and over: 5,000 bench pages set off ~2,900
     collections in the flow process, 11 of them full ones of 200-420 ms that freed nothing: ~1 ms of its
-    ~7.5 ms of CPU a page.
-    Reference counting still frees everything without cycles at once; cycles wait a little longer.
+    ~7.5 ms of CPU a page. Reference counting still frees everything without cycles at once; cycles wait a
+    little longer.
     """
     previous = gc.get_threshold()
     gc.set_threshold(*RUN_GC_THRESHOLDS)
@@ -422,10 +422,10 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
             """Every due feed with its outcome and new entries, in order; POLL_BATCH feeds a task, the
             next batch polled while this one's pages are collected (the parse workers do not wait for it)."""
             chunks = [due[start:start + POLL_BATCH] for start in range(0, len(due), POLL_BATCH)]
-            polling = [poll(chunk) for chunk in chunks[:1]]
+            polling = poll(chunks[0]) if chunks else None
             for k, chunk in enumerate(chunks):
-                outcomes = polling.pop().result()
-                polling.extend(poll(after) for after in chunks[k + 1:k + 2])
+                outcomes = polling.result()
+                polling = poll(chunks[k + 1]) if k + 1 < len(chunks) else None
                 todos = select_entries_to_fetch(settings, [outcome.entries for outcome in outcomes])
                 yield from zip(chunk, outcomes, todos, strict=True)
 
