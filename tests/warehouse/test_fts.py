@@ -167,6 +167,29 @@ def test_the_stop_words_and_tokenizer_are_the_extensions(db: Path) -> None:
     assert tokens is not None and tokens[0] == tokens[1]
 
 
+def test_an_incremental_refresh_indexes_unusual_text_as_the_extension_does(db: Path) -> None:
+    """The refresh splits bodies with accents kept and folds each distinct word after: accents, capitals, curly
+    quotes, a combining mark after a separator and a character that decomposes to punctuation must come out as
+    the extension's own tokenizer makes them."""
+    body = ("Éric Zemmour\u2019s \u201cReconquête\u201d \u2014 São Paulo; naïve CAFÉ-owners, Ångström/İstanbul "
+            "ΣΊΣΥΦΟΣ Ελλάδα visa\u037equota x-\u0301y \ufb01nance Straße \u212aelvin coöperate cafe\u0301 Zoë")
+    load(db, [article("http://a.example/unusual", "Ça va? Zoë\u2019s ÉRIC", body)], at=T0 + timedelta(hours=1))
+    with connect(db) as con:
+        assert refresh_search_index(con).changed == 1
+        load_extension(con, "fts")
+        con.execute(EXTENSION_INDEX)
+        ours = con.execute(
+            "SELECT t.term, p.tf FROM derived.search_postings p JOIN derived.search_terms t USING (termid) "
+            "JOIN derived.search_docs d USING (docid) JOIN articles a USING (article_id) "
+            "WHERE a.canonical_url = 'http://a.example/unusual' ORDER BY ALL").fetchall()
+        theirs = con.execute(
+            "SELECT d.term, count(*) FROM fts_main_articles.terms t JOIN fts_main_articles.dict d USING (termid) "
+            "JOIN fts_main_articles.docs o USING (docid) JOIN articles a ON a.article_id = o.name "
+            "WHERE a.canonical_url = 'http://a.example/unusual' GROUP BY ALL ORDER BY ALL").fetchall()
+    assert ours == theirs
+    assert {"eric", "zemmour\u2019", "sao", "istanbul", "cooper", "cafe", "visa", "quota"} <= {term for term, _ in ours}
+
+
 def test_index_is_rebuilt_only_when_articles_changed(db: Path) -> None:
     with connect(db) as con:
         assert refresh_search_index(con).rebuilt is False

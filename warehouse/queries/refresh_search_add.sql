@@ -10,19 +10,25 @@ SELECT ((SELECT coalesce(max(docid), -1) FROM derived.search_docs) + row_number(
        article_id
 FROM search_input;
 
+-- Words split with accents kept (derived.split_words); each distinct word is then folded by derived.tokenize()
+-- itself (a word may fold to none, or, rarely, to two: a character that decomposes to punctuation), which gives
+-- derived.tokenize() of the whole text at a fraction of the cost.
 CREATE OR REPLACE TEMP TABLE search_add_words AS
 WITH tokens AS (
-    SELECT d.docid, unnest(list_concat(coalesce(derived.tokenize(a.title), []::VARCHAR[]),
-                                       coalesce(derived.tokenize(a.body), []::VARCHAR[]))) AS w
+    SELECT d.docid, unnest(list_concat(coalesce(derived.split_words(a.title), []::VARCHAR[]),
+                                       coalesce(derived.split_words(a.body), []::VARCHAR[]))) AS w
     FROM articles a JOIN search_add_docs d USING (article_id)
 )
 SELECT docid, w, count(*)::INTEGER AS n FROM tokens WHERE len(w) > 0 GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE search_add_postings AS
-WITH stems AS (
-    SELECT w, stem(w, 'porter') AS term
-    FROM (SELECT DISTINCT w FROM search_add_words)
-    WHERE w NOT IN (SELECT word FROM derived.search_stopwords)
+WITH folded AS (
+    SELECT w, unnest(derived.tokenize(w)) AS f FROM (SELECT DISTINCT w FROM search_add_words)
+),
+stems AS (
+    SELECT w, stem(f, 'porter') AS term
+    FROM folded
+    WHERE len(f) > 0 AND f NOT IN (SELECT word FROM derived.search_stopwords)
 )
 SELECT x.docid, s.term, sum(x.n)::INTEGER AS tf
 FROM search_add_words x JOIN stems s USING (w)

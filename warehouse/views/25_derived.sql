@@ -56,3 +56,11 @@ FROM topics t JOIN article_facts f USING (article_id);
 CREATE OR REPLACE MACRO derived.tokenize(s) AS
     string_split_regex(regexp_replace(lower(strip_accents(CAST(s AS VARCHAR))),
                                       '[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|''''"`-]+', ' ', 'g'), '\s+');
+
+-- The same split with accents kept: the index refresh splits whole bodies with it and then applies
+-- derived.tokenize() to each distinct word, which yields exactly derived.tokenize() of the body (accents and case
+-- are folded character by character, and the separators are ASCII) without stripping accents from every byte of
+-- every body: strip_accents() was 40% of tokenising the bench's bodies.
+CREATE OR REPLACE MACRO derived.split_words(s) AS
+    string_split_regex(regexp_replace(lower(CAST(s AS VARCHAR)),
+                                      '[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|''''"`-]+', ' ', 'g'), '\s+');
