@@ -112,7 +112,7 @@ def test_a_long_run_refreshes_the_derived_tables_as_it_loads(replay_server: Repl
     db = tmp_path / "demo.duckdb"
     summary = ingest_flow(demo_settings(replay_server, db, tmp_path / "outbox"))
     assert len(calls) >= 2 and calls[0] > 0  # at least once after a load, then once at the end of the run
-    # a mid-run refresh uses the connection its load used (no second open and checkpoint), the last its own
+    # a mid-run refresh uses the connection its load used (no second open and checkpoint); the last one its own
     assert all(any(con is other for other in loaded_on) for con in refreshed_on[:-1])
     assert not any(refreshed_on[-1] is other for other in loaded_on)
     with connect(db) as con:
