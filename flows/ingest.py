@@ -188,21 +188,17 @@ def fetch_pages_task(settings: Settings, feeds: list[FeedState],
 
 
 @task(name="load-batch", cache_policy=NO_CACHE, persist_result=False)
-def load_batch_task(settings: Settings, run_id: str, collected: list[tuple[FeedOutcome, list[PageResult | Reject]]],
-                    refresh: bool = False) -> LoadCounts:
-    """One transaction: some feeds' polls, their pages and their rejects; then, with refresh, the derived
-    tables' refresh while the file is still open (opening and closing it, which checkpoints, is a fixed cost)."""
+def load_batch_task(settings: Settings, run_id: str,
+                    collected: list[tuple[FeedOutcome, list[PageResult | Reject]]]) -> LoadCounts:
+    """One transaction: some feeds' polls, their pages and their rejects."""
     pages = [r for _, results in collected for r in results if isinstance(r, PageResult)]
     rejects = [r for _, results in collected for r in results if isinstance(r, Reject)]
     rejects += [outcome.reject for outcome, _ in collected if outcome.reject is not None]
-    with connect(settings.db) as con:
-        with transaction(con):
-            counts = upsert_articles(con, pages, run_id)
-            record_feed_polls(con, run_id, [outcome.poll for outcome, _ in collected])
-            record_rejects(con, run_id, rejects)
-            renew_run_lock(con, INGEST_LOCK, run_id, utc_now())
-        if refresh:
-            refresh_search_index(con)
+    with connect(settings.db) as con, transaction(con):
+        counts = upsert_articles(con, pages, run_id)
+        record_feed_polls(con, run_id, [outcome.poll for outcome, _ in collected])
+        record_rejects(con, run_id, rejects)
+        renew_run_lock(con, INGEST_LOCK, run_id, utc_now())
     return counts
 
 
@@ -319,13 +315,12 @@ def plan_next_poll(feed: FeedState, poll: FeedPoll, schedule: ScheduleSettings, 
 
 
 def record_feeds(settings: Settings, run_id: str, collected: list[tuple[FeedOutcome, list[PageResult | Reject]]],
-                 summary: IngestSummary, *, refresh: bool = False) -> None:
-    """Load collected feeds in one transaction (then, with refresh, refresh the derived tables) and add their
-    counts to summary."""
+                 summary: IngestSummary) -> None:
+    """Load collected feeds in one transaction and add their counts to summary."""
     if not collected:
         return
     # quote: Prefect would otherwise walk every page, and every configured feed, looking for futures
-    counts = load_batch_task(quote(settings), run_id, quote(collected), refresh)
+    counts = load_batch_task(quote(settings), run_id, quote(collected))
     for outcome, results in collected:
         summary.feeds_polled += 1
         summary.feeds_failed += outcome.poll.error is not None
@@ -367,10 +362,11 @@ def ingest_feeds(settings: Settings, run_id: str, due: list[FeedState], summary:
 
     def load(batch: list[tuple[FeedOutcome, list[PageResult | Reject]]], pages: int) -> None:
         nonlocal unrefreshed
+        record_feeds(settings, run_id, batch, summary)
         unrefreshed += pages
-        refresh = unrefreshed >= REFRESH_EVERY_PAGES
-        record_feeds(settings, run_id, batch, summary, refresh=refresh)
-        if refresh:
+        if unrefreshed >= REFRESH_EVERY_PAGES:
+            with connect(settings.db) as con:
+                refresh_search_index(con)
             unrefreshed = 0
 
     def wait_for_load() -> None:
