@@ -51,16 +51,15 @@ CREATE OR REPLACE VIEW derived.topic_rows_source AS
 SELECT t.article_id, t.topic, f.cluster_key, f.published, f.day, f.week, f.month, f.outlet, f.counted
 FROM topics t JOIN article_facts f USING (article_id);
 
--- The fts extension's tokenizer (PRAGMA create_fts_index ... strip_accents = 1, lower = 1): lower-case, accents
--- stripped, digits and punctuation are separators. search_articles() and the index refresh both use it.
-CREATE OR REPLACE MACRO derived.tokenize(s) AS
-    string_split_regex(regexp_replace(lower(strip_accents(CAST(s AS VARCHAR))),
-                                      '[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|''''"`-]+', ' ', 'g'), '\s+');
-
--- The same split with accents kept: the index refresh splits whole bodies with it and then applies
--- derived.tokenize() to each distinct word, which yields exactly derived.tokenize() of the body (accents and case
--- are folded character by character, and the separators are ASCII) without stripping accents from every byte of
--- every body: strip_accents() was 40% of tokenising the bench's bodies.
+-- Words as the fts extension splits them (PRAGMA create_fts_index ... lower = 1): lower-case, digits and
+-- punctuation are separators; accents kept. The index refresh splits whole bodies with it and then folds each
+-- distinct word with derived.tokenize(), which yields exactly derived.tokenize() of the body (accents and case are
+-- folded character by character, the separators are ASCII) without stripping accents from every byte of every
+-- body: strip_accents() was 40% of tokenising the bench's bodies.
 CREATE OR REPLACE MACRO derived.split_words(s) AS
     string_split_regex(regexp_replace(lower(CAST(s AS VARCHAR)),
                                       '[0-9!@#$%^&*()_+={}\[\]:;<>,.?~\\/\|''''"`-]+', ' ', 'g'), '\s+');
+
+-- The fts extension's tokenizer (... strip_accents = 1, lower = 1): the words above with accents stripped first.
+-- search_articles() and the index refresh both use it.
+CREATE OR REPLACE MACRO derived.tokenize(s) AS derived.split_words(strip_accents(CAST(s AS VARCHAR)));
