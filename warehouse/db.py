@@ -118,8 +118,8 @@ def query_threads(threads: int) -> Iterator[None]:
     try:
         yield
     finally:
-        with _CONNECT_LOCK:
-            _QUERY_THREADS.remove(threads)
+        with _CONNECT_LOCK:  # this block's entry: the last one of its value (list.remove takes the first)
+            del _QUERY_THREADS[len(_QUERY_THREADS) - 1 - _QUERY_THREADS[::-1].index(threads)]
 
 
 def _attach(path: str, read_only: bool) -> AttachedConnection:

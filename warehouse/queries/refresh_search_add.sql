@@ -10,9 +10,8 @@ SELECT ((SELECT coalesce(max(docid), -1) FROM derived.search_docs) + row_number(
        article_id
 FROM search_input;
 
--- Words split with accents kept (derived.split_words); each distinct word is then folded by derived.tokenize()
--- itself (a word may fold to none, or, rarely, to two: a character that decomposes to punctuation), which gives
--- derived.tokenize() of the whole text at a fraction of the cost.
+-- Words split with accents kept, each distinct word folded after (warehouse/views/25_derived.sql says why); a word
+-- may fold to none, or, rarely, to two (a character that decomposes to punctuation).
 CREATE OR REPLACE TEMP TABLE search_add_words AS
 WITH tokens AS (
     SELECT d.docid, unnest(list_concat(coalesce(derived.split_words(a.title), []::VARCHAR[]),
