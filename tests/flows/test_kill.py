@@ -70,7 +70,7 @@ def test_sigkill_mid_run_then_rerun_loses_nothing_and_doubles_nothing(tmp_path: 
         try:
             # one feed a transaction (load_batch_pages = PAGES) and a fetch group (at most half a load batch of
             # pages), loaded in URL order while the next GROUPS_IN_FLIGHT are collected. Once feed j's pages are
-            # in, the run submits the next group (feed j + GROUPS_IN_FLIGHT) first and only then waits for feed
+            # in, the run submits the next group (feed j + GROUPS_IN_FLIGHT) first, then waits for feed
             # j - 1's load to commit, so feed k + GROUPS_IN_FLIGHT + 2 is requested only after feed k's load
             # committed: once its pages are in flight, feed 0 is stored and later feeds are half-fetched or
             # mid-load (k + GROUPS_IN_FLIGHT + 1 was one short: 1 run in 6 killed the run before any commit)
