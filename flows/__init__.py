@@ -12,3 +12,10 @@ for _key, _value in {
     "PREFECT_LOGGING_LEVEL": "WARNING",
 }.items():
     os.environ.setdefault(_key, _value)
+
+# Prefect creates its home without parents: on a machine that never ran newsmon, ~/.newsmon is missing and the
+# temporary server dies on "unable to open database file" until its startup times out.
+try:
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass  # Prefect reports an unusable home itself, naming the path
