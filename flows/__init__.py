@@ -13,8 +13,9 @@ for _key, _value in {
 }.items():
     os.environ.setdefault(_key, _value)
 
-# Prefect creates its home without parents: on a machine that never ran newsmon, ~/.newsmon is missing and the
-# temporary server dies on "unable to open database file" until its startup times out.
+# Prefect creates its home (the default above or the user's) without parents: on a machine that never ran
+# newsmon, ~/.newsmon is missing and the temporary server dies on "unable to open database file" until its
+# start-up times out.
 try:
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
 except OSError:
