@@ -101,7 +101,7 @@ class _Instance:
 
 
 _INSTANCES: dict[str, _Instance] = {}  # open warehouse files of this process, shared by its threads
-_QUERY_THREADS: list[int] = []  # query_threads() blocks in force, innermost last
+_QUERY_THREADS: list[tuple[object, int]] = []  # query_threads() blocks in force, innermost last
 
 
 @contextmanager
@@ -113,13 +113,14 @@ def query_threads(threads: int) -> Iterator[None]:
     work: in 5,000-page bench runs the flow process used 5.85-5.96 ms of CPU a page with one thread against
     6.46-6.93 with two, and the loading thread's own time did not grow.
     """
+    entry = (object(), threads)  # the token tells this block's entry from another block's of the same value
     with _CONNECT_LOCK:
-        _QUERY_THREADS.append(threads)
+        _QUERY_THREADS.append(entry)
     try:
         yield
     finally:
-        with _CONNECT_LOCK:  # this block's entry: the last one of its value (list.remove takes the first)
-            del _QUERY_THREADS[len(_QUERY_THREADS) - 1 - _QUERY_THREADS[::-1].index(threads)]
+        with _CONNECT_LOCK:
+            _QUERY_THREADS.remove(entry)
 
 
 def _attach(path: str, read_only: bool) -> AttachedConnection:
@@ -132,7 +133,7 @@ def _attach(path: str, read_only: bool) -> AttachedConnection:
         # what a writer spills under a memory limit goes beside the file (an in-memory root would pick ./.tmp)
         config: dict[str, Any] = {} if read_only else {"temp_directory": f"{path}.tmp"}
         if _QUERY_THREADS:
-            config["threads"] = _QUERY_THREADS[-1]
+            config["threads"] = _QUERY_THREADS[-1][1]
         root = duckdb.connect(config=config)
         options = f"{'READ_ONLY, ' if read_only else ''}ROW_GROUP_SIZE {ROW_GROUP_ROWS}"
         try:
