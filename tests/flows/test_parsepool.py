@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Iterator
 
 import pytest
 
+from flows import parsepool
 from flows.parsepool import (
+    WORKER_NICENESS,
     Failed,
     Parsed,
     collect_pages,
@@ -61,3 +64,16 @@ def test_pages_are_fetched_and_parsed_in_entry_order_with_failures_named(server:
             assert isinstance(result, Parsed) and result.article.title == f"Ferry timetable {i}"
             assert result.keys == compute_dedup_keys(result.article)
     assert isinstance(results[-1], Failed) and "not a web page" in results[-1].reason
+
+
+def test_parse_workers_yield_the_cpu_to_the_loading_process() -> None:
+    """The loader in this process is the serial stage: the workers run at a lower priority than it."""
+    ensure_parse_pool(2, 16)
+    try:
+        pool = parsepool._pool
+        assert pool is not None
+        workers = {pool.submit(os.nice, 0).result() for _ in range(4)}
+    finally:
+        shutdown_parse_pool()
+    assert WORKER_NICENESS > 0
+    assert workers == {min(os.nice(0) + WORKER_NICENESS, 19)}
