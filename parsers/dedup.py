@@ -236,6 +236,7 @@ KIND_POINTS: dict[str, float] = {
 }
 STRONG_KINDS = frozenset({"figure", "quote", "person", "name"})
 _STRONG_AS = {"figure": "figure", "quote": "quote", "person": "person", "name": "person"}  # a name counts as a person
+_MAX_POINTS = max(KIND_POINTS.values())  # the most one shared feature can add
 _FEW_SHARED = 6  # up to this many shared features are scored one by one
 STORY_MIN_POINTS = 7.0
 STORY_MIN_KINDS = 2
@@ -469,11 +470,13 @@ def score_story(a: StoryFingerprint, b: StoryFingerprint) -> tuple[bool, float]:
 
 def match_story(a: StoryFingerprint, b: StoryFingerprint) -> float | None:
     """score_story's score when the two fingerprints tell the same story, else None; what the loader asks of every
-    candidate. Fewer than three shared features cannot reach STORY_MIN_POINTS (at most 3 points a feature), so
-    those pairs are answered without scoring them."""
+    candidate. At most _MAX_POINTS a shared feature: fewer than three shared features cannot reach
+    STORY_MIN_POINTS, and too few to cover STORY_MIN_OVERLAP of the smaller fingerprint's points cannot
+    reach the overlap (a quarter of the pairs the 5,000-page bench scores): those are answered unscored."""
     shared = a.features & b.features
-    if len(shared) * max(KIND_POINTS.values()) < STORY_MIN_POINTS:
-        return None
+    ceiling = len(shared) * _MAX_POINTS
+    if ceiling < STORY_MIN_POINTS or ceiling / (min(a.total, b.total) or 1.0) < STORY_MIN_OVERLAP:
+        return None  # as _score_shared divides: the bound is exact, rounding included
     same, score = _score_shared(a, b, shared)
     return score if same else None
 

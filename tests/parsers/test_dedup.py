@@ -327,3 +327,25 @@ def test_packed_signatures_classify_as_unpacked_ones() -> None:
         assert classify_packed(packed_a, a.shingles, packed_b, b.shingles) == classify_copy(a, b)
     packed = pack_signature(base.to_bytes())
     assert classify_packed(packed, base.shingles, packed, 0) == (False, 0.0, 0.0)
+
+
+def test_match_story_answers_as_score_story_on_pairs_it_does_not_score() -> None:
+    """match_story skips scoring pairs whose shared features cannot reach the points or the overlap; its
+    answer must still be score_story's, on either side of both bounds."""
+    from parsers.dedup import KIND_POINTS, STORY_MIN_OVERLAP, StoryFingerprint, match_story
+
+    def fingerprint(shared: list[str], own: int, tag: str) -> StoryFingerprint:
+        return StoryFingerprint(frozenset(shared + [f"place:{tag} {i}" for i in range(own)]))
+
+    kinds = list(KIND_POINTS)
+    bounded = matched = 0
+    for n_shared in range(0, 16):
+        shared = [f"{kinds[i % 4]}:shared {i}" for i in range(n_shared)]  # figures, quotes, people, names
+        for own in (0, 5, 40, 120, 400):
+            a, b = fingerprint(shared, own, "a"), fingerprint(shared, own * 2, "b")
+            same, score = score_story(a, b)
+            assert match_story(a, b) == (score if same else None), (n_shared, own)
+            matched += same
+            ceiling = n_shared * max(KIND_POINTS.values())
+            bounded += ceiling >= 7.0 and ceiling / min(a.points(), b.points()) < STORY_MIN_OVERLAP
+    assert bounded > 5 and matched > 5  # both bounds were met on this grid, and pairs on the other side match
