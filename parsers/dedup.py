@@ -465,7 +465,7 @@ def score_story(a: StoryFingerprint, b: StoryFingerprint) -> tuple[bool, float]:
     shared = a.features & b.features
     if not shared:
         return False, 0.0
-    return _score_shared(a, b, shared)
+    return _score_shared(shared, min(a.total, b.total) or 1.0)
 
 
 def match_story(a: StoryFingerprint, b: StoryFingerprint) -> float | None:
@@ -475,13 +475,18 @@ def match_story(a: StoryFingerprint, b: StoryFingerprint) -> float | None:
     reach the overlap (a quarter of the pairs the 5,000-page bench scores): those are answered unscored."""
     shared = a.features & b.features
     ceiling = len(shared) * _MAX_POINTS
-    if ceiling < STORY_MIN_POINTS or ceiling / (min(a.total, b.total) or 1.0) < STORY_MIN_OVERLAP:
+    if ceiling < STORY_MIN_POINTS:
+        return None
+    smaller = min(a.total, b.total) or 1.0  # as score_story passes it
+    if ceiling / smaller < STORY_MIN_OVERLAP:
         return None  # as _score_shared divides: the bound is exact, rounding included
-    same, score = _score_shared(a, b, shared)
+    same, score = _score_shared(shared, smaller)
     return score if same else None
 
 
-def _score_shared(a: StoryFingerprint, b: StoryFingerprint, shared: frozenset[str]) -> tuple[bool, float]:
+def _score_shared(shared: frozenset[str], smaller: float) -> tuple[bool, float]:
+    """Whether the shared features tell the same story, and their points over `smaller`, the smaller
+    fingerprint's points (1 when one is empty)."""
     joined = "\n".join(shared)
     if len(shared) > _FEW_SHARED and joined.count("\n") == len(shared) - 1:
         # many shared features (copies of one wire story share dozens): counted in their joined text, as
@@ -497,7 +502,6 @@ def _score_shared(a: StoryFingerprint, b: StoryFingerprint, shared: frozenset[st
             points += KIND_POINTS.get(kind, 0.0)
             if kind in STRONG_KINDS:
                 kinds.add(_STRONG_AS[kind])
-    smaller = min(a.points(), b.points()) or 1.0
     overlap = points / smaller
     same = points >= STORY_MIN_POINTS and len(kinds) >= STORY_MIN_KINDS and overlap >= STORY_MIN_OVERLAP
     return same, round(overlap, 4)

@@ -332,7 +332,7 @@ def test_packed_signatures_classify_as_unpacked_ones() -> None:
 def test_match_story_answers_as_score_story_on_pairs_it_does_not_score() -> None:
     """match_story skips scoring pairs whose shared features cannot reach the points or the overlap; its
     answer must still be score_story's, on either side of both bounds."""
-    from parsers.dedup import KIND_POINTS, STORY_MIN_OVERLAP, StoryFingerprint, match_story
+    from parsers.dedup import KIND_POINTS, STORY_MIN_OVERLAP, STORY_MIN_POINTS, StoryFingerprint, match_story
 
     def fingerprint(shared: list[str], own: int, tag: str) -> StoryFingerprint:
         return StoryFingerprint(frozenset(shared + [f"place:{tag} {i}" for i in range(own)]))
@@ -347,5 +347,6 @@ def test_match_story_answers_as_score_story_on_pairs_it_does_not_score() -> None
             assert match_story(a, b) == (score if same else None), (n_shared, own)
             matched += same
             ceiling = n_shared * max(KIND_POINTS.values())
-            bounded += ceiling >= 7.0 and ceiling / min(a.points(), b.points()) < STORY_MIN_OVERLAP
+            smaller = min(a.points(), b.points())
+            bounded += ceiling >= STORY_MIN_POINTS and ceiling / smaller < STORY_MIN_OVERLAP
     assert bounded > 5 and matched > 5  # both bounds were met on this grid, and pairs on the other side match
