@@ -71,7 +71,9 @@ _MAX_COPY_CLUSTERS = 3
 # candidate places with articles that share nothing else. Scoring still counts it. docs/dedup.md.
 MAX_KEY_POSTINGS = 1000
 _STATE_CHUNK = 500  # ids a literal IN list reads from `articles` at once (only for rows written before 0007)
-_LAYOUT = "docs-state-v2"  # docs carry cluster_id, story_id, first_seen; a file of another layout is rebuilt
+# docs carry cluster_id, story_id, first_seen (v2); posting keys are week-major (v3: see
+# parsers.dedup.derive_story_key). A file of another layout is rebuilt.
+_LAYOUT = "docs-state-v3"
 _BULK_CACHE_KB = 262_144  # page cache while (re)building a whole index: 256 MB, then back to 16 MB
 _CACHE_KB = 16_000
 _WAL_PAGES = 20_000

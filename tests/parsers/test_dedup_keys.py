@@ -88,3 +88,24 @@ def test_keys_pickled_before_lookup_keys_were_kept_still_load() -> None:
     older = object.__new__(DedupKeys)
     older.__setstate__([keys.scheme, keys.body_hash, keys.signature, keys.fingerprint])  # the 4-field state
     assert older.lookup is None and older.signature == keys.signature
+
+
+def test_one_weeks_posting_keys_are_one_range_of_the_index_below_the_next_weeks() -> None:
+    from parsers.dedup import derive_posting_keys, derive_story_key, story_weeks
+
+    features = [f"person:someone {i}" for i in range(300)] + ["figure:19244", "quote:1a2b3c"]
+    weeks = [2899, 2900, 2901]
+    keys = {week: [derive_story_key(f, week) for f in features] for week in weeks}
+    for week in weeks:
+        assert all(0 <= k < 2**63 for k in keys[week])  # SQLite's signed 64-bit INTEGER, never negative
+        assert len(set(keys[week])) == len(features)
+    assert max(keys[2899]) < min(keys[2900]) and max(keys[2900]) < min(keys[2901])
+    # the same feature in another week is another key; days before 1970 and far-future weeks still fit
+    # (the week wraps every 65,536 weeks)
+    assert derive_story_key("figure:19244", -1) != derive_story_key("figure:19244", 0)
+    assert derive_story_key("figure:19244", -1) == derive_story_key("figure:19244", 65_535)
+    assert all(0 <= derive_story_key("figure:19244", week) < 2**63 for week in (-1, 10**6))
+    day = 2900 * 7 + 3
+    assert derive_posting_keys(features, day) == {
+        week: tuple(derive_story_key(f, week) for f in features) for week in story_weeks(day)
+    }
