@@ -57,7 +57,8 @@ from warehouse.state import (
 Clock = Callable[[], datetime]
 # Consecutive feeds' new pages fetched by one task (a scheduled poll finds a few a feed). Each task run costs
 # Prefect's server ~50 ms of CPU on the same cores: 250 instead of 100 (20 tasks, not 50, for 5,000 pages) ran
-# the 5,000-page bench 4-10% faster (docs/benchmarks.md). It is capped at half a load batch below.
+# the 5,000-page bench ~5% faster (178-183 against 166-174 articles/s, docs/benchmarks.md). It is capped at
+# half a load batch below.
 FETCH_GROUP_PAGES = 250
 GROUPS_IN_FLIGHT = 3  # such groups being fetched and parsed while a batch loads (each bounded by FETCH_GROUP_PAGES)
 LOAD_SECONDS = 10.0  # ... unless collected pages have waited this long for more
