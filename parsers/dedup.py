@@ -437,11 +437,6 @@ def fingerprint_story(article: Article) -> StoryFingerprint:
 _RETRIEVAL_KINDS = ("figure", "person", "quote", "name")
 
 
-_FEATURE_BITS = 47  # a posting key: 16 bits of week, then 47 of feature hash (see derive_story_key)
-_FEATURE_MASK = (1 << _FEATURE_BITS) - 1
-_WEEK_MASK = 0xFFFF
-
-
 def select_retrieval_features(fingerprint: StoryFingerprint) -> list[str]:
     """The most distinctive features (figures, people, quotes, then names), at most MAX_RETRIEVAL_KEYS.
 
@@ -459,16 +454,21 @@ def select_retrieval_features(fingerprint: StoryFingerprint) -> list[str]:
     return ranked[:MAX_RETRIEVAL_KEYS]
 
 
+_FEATURE_BITS = 47  # a posting key: 16 bits of week, then 47 of feature hash (see derive_story_key)
+_FEATURE_MASK = (1 << _FEATURE_BITS) - 1
+_WEEK_MASK = 0xFFFF
+
+
 def derive_story_key(feature: str, week: int) -> int:
     """Posting key of a feature within one week bucket (days since epoch // 7): the week in the top bits,
     then a 47-bit hash of the feature, so one week's keys are one range of the index.
 
     The postings B-tree is ordered by key: a batch's new postings and its lookups (the weeks around its
-    articles' days) then touch a few weeks' range of leaf pages, which stays in the page cache however big
-    the index grows. With the week in the low bits they touched random pages all over it. The week wraps
-    every 65,536 weeks (1,256 years), so every key is a non-negative 63-bit integer. Two of one week's ~10^5
-    features share a key with odds of ~4 in 100,000 (the birthday bound), and then count as one more shared
-    feature.
+    articles' days) then touch a few weeks' range of leaf pages, which a page cache can hold however big the
+    index grows. With the week in the low bits they touched random pages all over it (measured: a fifth
+    more read calls at 30,000 articles; docs/benchmarks.md). The week wraps every 65,536 weeks (1,256
+    years), so every key is a non-negative 63-bit integer. Two of one week's ~10^5 features share a key with
+    odds of ~4 in 100,000 (the birthday bound), and then count as one more shared feature.
     """
     return _week_bits(week) | _feature_hash(feature)
 

@@ -439,7 +439,7 @@ class DedupIndex:
         the same candidates many times, and the index does not change under it).
         """
         if keys is None:
-            keys = [derive_story_key(f, week) for f in features for week in story_weeks(day)]
+            keys = _feature_by_feature(derive_posting_keys(features, day), day, len(features))
         keys = list(dict.fromkeys(self.drop_common_keys(keys)))  # a key listed twice counts once, as in `IN`
         if len(keys) < 2:  # a candidate shares two keys
             return []
@@ -1057,6 +1057,12 @@ def _posting_keys(
     return features, derive_posting_keys(features, day)
 
 
+def _feature_by_feature(posting_keys: Mapping[int, Sequence[int]], day: int, count: int) -> list[int]:
+    """Posting keys by week (derive_posting_keys) listed feature by feature, each feature's weeks in order."""
+    weeks = story_weeks(day)
+    return [posting_keys[week][i] for i in range(count) for week in weeks]
+
+
 def _find_story(
     batch: _Batch,
     article_id: str,
@@ -1071,8 +1077,7 @@ def _find_story(
     """
     if len(features) < 2:
         return None
-    weeks = story_weeks(day)
-    keys = [posting_keys[week][i] for i in range(len(features)) for week in weeks]  # feature by feature
+    keys = _feature_by_feature(posting_keys, day, len(features))
     candidates = {
         c.article_id: (c.fingerprint, c.day)
         for c in batch.index.find_story_candidates(
