@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 WAREHOUSE_DIR = Path(__file__).resolve().parent
 SCHEMA_DIR = WAREHOUSE_DIR / "schema"
@@ -68,7 +69,10 @@ _RESERVED_ALIASES = frozenset({"memory", "system", "temp", "main"})
 
 # DuckDB's Python client probes for pandas on every execute() with list parameters; with pandas not installed, each
 # probe is a failed import that walks sys.path (~1 ms, 8 probes a call). Recording the absence once makes it free.
+# pyarrow probes once and keeps the answer, but with numpy installed its probe fails on that record ("'NoneType'
+# object has no attribute '__version__'"), so it converts one array first.
 if importlib.util.find_spec("pandas") is None:
+    pa.array([0])
     sys.modules.setdefault("pandas", None)  # type: ignore[arg-type]
 
 

@@ -166,9 +166,9 @@ def test_the_story_window_searches_every_week_it_touches() -> None:
 
 
 def test_story_candidates_are_those_the_grouping_query_ranks_first() -> None:
-    """Candidates are counted in Python from posting lists read once a batch: the same docs as the SQL this
-    replaced (`GROUP BY doc HAVING n >= 2 ORDER BY n DESC LIMIT 30`, then the day window), ties to the higher
-    doc."""
+    """Candidates are counted in the loader (numpy) from posting lists read once a batch: the same docs as the
+    SQL this replaced (`GROUP BY doc HAVING n >= 2 ORDER BY n DESC LIMIT 30`, then the day window), ties to the
+    higher doc."""
     import json
 
     from parsers.dedup import NUM_HASHES, STORY_WINDOW_DAYS, Signature, derive_story_key, story_weeks
