@@ -46,8 +46,12 @@ def wait_healthy(api_url: str, process: subprocess.Popen[bytes], timeout: float 
     raise AssertionError(f"{api_url} not healthy after {timeout} s")
 
 
-def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: float = 30) -> int:
-    """Signal a child's process group and wait; SIGKILL it if it does not stop."""
+def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: float = 60) -> int:
+    """Signal a child's process group and wait; SIGKILL it if it does not stop.
+
+    The wait is longer than serve's own bound on stopping (the runner's shutdown, then up to 20 s for its
+    Prefect server to take SIGTERM and 10 more after a SIGKILL, LocalPrefectServer.stop). With 30 s, a CI run
+    on a slow host killed a serve that had not finished stopping by then (exit -9, its log without "stopped")."""
     if process.poll() is None:
         os.killpg(process.pid, sig)
         try:
