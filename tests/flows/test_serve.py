@@ -51,7 +51,7 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: f
 
     The wait is longer than serve's own bound on stopping (the runner's shutdown, then up to 20 s for its
     Prefect server to take SIGTERM and 10 more after a SIGKILL, LocalPrefectServer.stop). With 30 s, a CI run
-    on a slow host killed a serve that had not finished stopping by then (exit -9, no "stopped" in its log)."""
+    on a slow host killed a serve that had not finished stopping (exit -9, no "stopped" in its log)."""
     if process.poll() is None:
         os.killpg(process.pid, sig)
         try:
