@@ -308,6 +308,10 @@ def run_serve(settings: Settings, config: Path | None, *, port: int | None = Non
     from prefect import serve
 
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)  # until the runner installs its own handler
+    # Ctrl-C (SIGINT) stops serve even when it was started with SIGINT ignored, as a non-interactive shell
+    # starts a background job (`newsmon serve &` in a script): Python then keeps it ignored, and asyncio
+    # installs its own SIGINT handling only over Python's default handler.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         ensure_schema(settings.db)
         with prefect_api(port) as api:
@@ -319,4 +323,5 @@ def run_serve(settings: Settings, config: Path | None, *, port: int | None = Non
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
     print("newsmon serve: stopped", flush=True)
