@@ -434,12 +434,12 @@ class DedupIndex:
     ) -> list[StoryCandidate]:
         """Stored articles sharing two or more retrieval features within the story window, best first.
 
-        `keys` are the features' posting keys in the weeks around the day, feature by feature, when the caller has
+        `keys` are the features' posting keys in the weeks around the day, in any order, when the caller has
         them; `parsed` keeps candidates' fingerprints by article_id for the caller's next lookups (a batch meets
         the same candidates many times, and the index does not change under it).
         """
         if keys is None:
-            keys = _feature_by_feature(derive_posting_keys(features, day), day, len(features))
+            keys = _window_keys(derive_posting_keys(features, day), day)
         keys = list(dict.fromkeys(self.drop_common_keys(keys)))  # a key listed twice counts once, as in `IN`
         if len(keys) < 2:  # a candidate shares two keys
             return []
@@ -1062,10 +1062,10 @@ def _posting_keys(
     return features, derive_posting_keys(features, day)
 
 
-def _feature_by_feature(posting_keys: Mapping[int, Sequence[int]], day: int, count: int) -> list[int]:
-    """Posting keys by week (derive_posting_keys) listed feature by feature, each feature's weeks in order."""
-    weeks = story_weeks(day)
-    return [posting_keys[week][i] for i in range(count) for week in weeks]
+def _window_keys(posting_keys: Mapping[int, Sequence[int]], day: int) -> list[int]:
+    """The posting keys (by week, as derive_posting_keys gives them) of every week the story window around day
+    touches, as one list: candidates are counted, so the order does not matter."""
+    return [key for week in story_weeks(day) for key in posting_keys[week]]
 
 
 def _find_story(
@@ -1082,7 +1082,7 @@ def _find_story(
     """
     if len(features) < 2:
         return None
-    keys = _feature_by_feature(posting_keys, day, len(features))
+    keys = _window_keys(posting_keys, day)
     candidates = {
         c.article_id: (c.fingerprint, c.day)
         for c in batch.index.find_story_candidates(
