@@ -122,8 +122,9 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, *, force: bool = False)
     except duckdb.OutOfMemoryException:  # a slice that cannot spill: finish without the limit (slices done stay)
         con.execute(f"SET memory_limit = '{usual}'")
         changed, documents = _refresh_changed(con, fingerprint_articles(con), speakers_state, started)
-    finally:
+    finally:  # after the failed transaction's ROLLBACK: an aborted transaction refuses even SET
         con.execute(f"SET memory_limit = '{usual}'")
+        con.execute("RESET dynamic_or_filter_threshold")
     return SearchIndexState(rebuilt=changed >= 0, documents=documents, seconds=time.perf_counter() - started,
                             changed=max(changed, 0))
 
@@ -209,11 +210,11 @@ def _rederive_articles(con: duckdb.DuckDBPyConnection, changed: int) -> None:
     if _count(con, "SELECT count(*) FROM search_input"):
         # A join whose small side has up to this many keys pushes them into the big side's scan as an IN
         # filter: only the changed articles' bodies are decompressed, not a million (default: 50 keys).
+        # Reset here on success; after a failure refresh_search_index() resets it once the transaction is rolled
+        # back (a RESET in the aborted transaction would fail and hide the error, an OutOfMemoryException included).
         con.execute(f"SET dynamic_or_filter_threshold = {_IN_FILTER_KEYS}")
-        try:
-            con.execute(read_sql("refresh_search_add"))
-        finally:
-            con.execute("RESET dynamic_or_filter_threshold")
+        con.execute(read_sql("refresh_search_add"))
+        con.execute("RESET dynamic_or_filter_threshold")
     con.execute("DROP TABLE search_input")
 
 

@@ -313,3 +313,29 @@ def test_a_refresh_that_hits_its_memory_limit_finishes_without_it(db: Path, monk
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0].endswith("GiB")
         con.execute("CREATE TEMP TABLE big AS SELECT repeat('x', 100) || range AS s FROM range(200000) ORDER BY s")
     assert "http://d.example/7" in search(db, "asylum report")
+
+
+def test_a_refresh_that_runs_out_of_memory_adding_to_the_search_index_finishes_without_the_limit(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OutOfMemoryException inside the BM25 additions (which run with a raised IN-filter threshold) reaches the
+    retry without the limit: resetting the threshold inside the aborted transaction used to fail and hide it."""
+    import warehouse.fts as fts
+
+    load(db, [article(f"http://e.example/{i}", f"Visa report {i}", "Visa applications fell again. " * 40)
+              for i in range(12)], at=T0 + timedelta(hours=5))
+    reads: list[str] = []
+    real_read_sql = fts.read_sql
+
+    def read_sql(name: str) -> str:  # the additions first build a list that cannot spill: 32 MB under a 16 MB limit
+        reads.append(name)
+        hog = "CREATE OR REPLACE TEMP TABLE hog AS SELECT list(range) AS l FROM range(4000000); DROP TABLE hog;\n"
+        return (hog if name == "refresh_search_add" else "") + real_read_sql(name)
+
+    monkeypatch.setattr(fts, "read_sql", read_sql)
+    monkeypatch.setattr(fts, "REFRESH_MEMORY_LIMIT", "16MB")
+    with connect(db) as con:
+        assert refresh_search_index(con).changed == 12
+        assert reads.count("refresh_search_add") == 2  # failed under the limit, then done without it
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0].endswith("GiB")
+        assert con.execute("SELECT current_setting('dynamic_or_filter_threshold')").fetchone()[0] == 50
+    assert "http://e.example/3" in search(db, "visa report")
