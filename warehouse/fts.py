@@ -210,8 +210,9 @@ def _rederive_articles(con: duckdb.DuckDBPyConnection, changed: int) -> None:
     if _count(con, "SELECT count(*) FROM search_input"):
         # A join whose small side has up to this many keys pushes them into the big side's scan as an IN
         # filter: only the changed articles' bodies are decompressed, not a million (default: 50 keys).
-        # Reset here on success; after a failure refresh_search_index() resets it once the transaction is rolled
-        # back (a RESET in the aborted transaction would fail and hide the error, an OutOfMemoryException included).
+        # Reset here on success; after a failure refresh_search_index() resets it once the transaction is
+        # rolled back (a RESET in the aborted transaction would fail and hide the error, an out-of-memory one
+        # included).
         con.execute(f"SET dynamic_or_filter_threshold = {_IN_FILTER_KEYS}")
         con.execute(read_sql("refresh_search_add"))
         con.execute("RESET dynamic_or_filter_threshold")

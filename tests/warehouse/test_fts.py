@@ -317,8 +317,9 @@ def test_a_refresh_that_hits_its_memory_limit_finishes_without_it(db: Path, monk
 
 def test_a_refresh_that_runs_out_of_memory_adding_to_the_search_index_finishes_without_the_limit(
         db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An OutOfMemoryException inside the BM25 additions (which run with a raised IN-filter threshold) reaches the
-    retry without the limit: resetting the threshold inside the aborted transaction used to fail and hide it."""
+    """An OutOfMemoryException inside the BM25 additions (run with a raised IN-filter threshold) reaches the
+    retry without the limit: resetting the threshold inside the aborted transaction used to fail and hide
+    it."""
     import warehouse.fts as fts
 
     load(db, [article(f"http://e.example/{i}", f"Visa report {i}", "Visa applications fell again. " * 40)
@@ -326,10 +327,10 @@ def test_a_refresh_that_runs_out_of_memory_adding_to_the_search_index_finishes_w
     reads: list[str] = []
     real_read_sql = fts.read_sql
 
-    def read_sql(name: str) -> str:  # the additions first build a list that cannot spill: 32 MB under a 16 MB limit
+    def read_sql(name: str) -> str:  # the additions first build a list that cannot spill: 32 MB, limit 16 MB
         reads.append(name)
-        hog = "CREATE OR REPLACE TEMP TABLE hog AS SELECT list(range) AS l FROM range(4000000); DROP TABLE hog;\n"
-        return (hog if name == "refresh_search_add" else "") + real_read_sql(name)
+        hog = "CREATE OR REPLACE TEMP TABLE hog AS SELECT list(range) AS l FROM range(4000000); DROP TABLE hog;"
+        return (hog + "\n" if name == "refresh_search_add" else "") + real_read_sql(name)
 
     monkeypatch.setattr(fts, "read_sql", read_sql)
     monkeypatch.setattr(fts, "REFRESH_MEMORY_LIMIT", "16MB")
