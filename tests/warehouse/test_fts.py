@@ -329,7 +329,8 @@ def test_a_refresh_that_runs_out_of_memory_adding_to_the_search_index_finishes_w
 
     def read_sql(name: str) -> str:  # the additions first build a list that cannot spill: 32 MB, limit 16 MB
         reads.append(name)
-        hog = "CREATE OR REPLACE TEMP TABLE hog AS SELECT list(range) AS l FROM range(4000000); DROP TABLE hog;"
+        hog = ("CREATE OR REPLACE TEMP TABLE hog AS SELECT list(range) AS l FROM range(4000000);"
+               " DROP TABLE hog;")
         return (hog + "\n" if name == "refresh_search_add" else "") + real_read_sql(name)
 
     monkeypatch.setattr(fts, "read_sql", read_sql)
