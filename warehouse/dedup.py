@@ -109,6 +109,10 @@ DROP TABLE load_bands;
 DROP TABLE load_postings;
 COMMIT;
 """
+_LOAD_DROP = (
+    "DROP TABLE IF EXISTS temp.load_docs; DROP TABLE IF EXISTS temp.load_bands; "
+    "DROP TABLE IF EXISTS temp.load_postings;"
+)
 _SIGNATURE_COLUMNS = "seq, article_id, minhash, shingles, story_features, story_day, is_copy"
 
 
@@ -391,6 +395,13 @@ class DedupIndex:
             self._set_meta("high_water", str(top))
             self._set_meta("merge_water", str(merged_to))  # those merges are in `articles` already
             self.db.execute("DELETE FROM meta WHERE key = 'building'")
+        except BaseException:
+            # A chunk that failed left its transaction open: SQLite refuses to change `synchronous` inside
+            # one, and that refusal would replace this error. The next catch-up builds again (high_water 0).
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            self.db.executescript(_LOAD_DROP)
+            raise
         finally:
             self._derived.clear()
             self.db.execute(f"PRAGMA cache_size=-{_CACHE_KB}")
@@ -575,9 +586,18 @@ def open_index(con: duckdb.DuckDBPyConnection) -> DedupIndex:
             for suffix in ("", "-wal", "-shm"):
                 Path(path + suffix).unlink(missing_ok=True)
         index = DedupIndex(path)
+    return _caught_up(index, con)
+
+
+def _caught_up(index: DedupIndex, con: duckdb.DuckDBPyConnection) -> DedupIndex:
+    """The index brought up to date with the committed dedup rows; closed if that fails (not left to the
+    garbage collector with the file open)."""
     committed = con.cursor()  # a second connection: it sees committed rows only, never this transaction's
     try:
         index.catch_up(committed)
+    except BaseException:
+        index.close()
+        raise
     finally:
         committed.close()
     return index
@@ -608,11 +628,7 @@ def acquire_index(con: duckdb.DuckDBPyConnection) -> DedupIndex:
         except FileNotFoundError:
             current = None
         if current == inode:
-            committed = con.cursor()
-            try:
-                index.catch_up(committed)
-            finally:
-                committed.close()
+            _caught_up(index, con)
         else:
             index.close()
             cached = None

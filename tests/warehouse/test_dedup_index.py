@@ -115,6 +115,36 @@ def test_a_build_that_did_not_finish_is_started_again(db: Path) -> None:
         assert index.lookup_state(aid(WIRE_URLS[0])) is not None
 
 
+def test_a_build_that_fails_part_way_raises_its_own_error_and_the_next_catch_up_builds_it(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build's chunk that fails leaves no transaction open: the error raised is the chunk's (not SQLite's
+    refusal to change a pragma inside a transaction), and the same index, kept open by the loading thread,
+    builds next time."""
+    load(db, make(WIRE_URLS[0], WIRE))
+    release_indexes()
+    with connect(db) as con:
+        path = index_path_for(con)
+    assert path is not None
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
+    insert_docs = DedupIndex._insert_docs
+
+    def fail_to_load(self: DedupIndex, rows: list, table_prefix: str = "") -> None:
+        insert_docs(self, rows, table_prefix)
+        raise OSError("No space left on device")
+
+    with connect(db) as con, DedupIndex(path) as index:
+        monkeypatch.setattr(DedupIndex, "_insert_docs", fail_to_load)
+        with pytest.raises(OSError, match="No space left"):
+            index.catch_up(con)
+        assert not index.db.in_transaction
+        assert index.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL, as the file was opened
+        monkeypatch.setattr(DedupIndex, "_insert_docs", insert_docs)
+        assert index.catch_up(con) == 1
+        assert index.lookup_state(aid(WIRE_URLS[0])) is not None
+
+
 def test_a_posting_key_held_by_too_many_articles_retrieves_no_story_candidates() -> None:
     """A feature in more than max_key_postings articles of a week (a minister's name, a round figure) is left out of
     retrieval: the articles sharing only such features are no candidates, one sharing two rare features still is."""
@@ -209,3 +239,35 @@ def test_story_candidates_are_those_the_grouping_query_ranks_first() -> None:
         index.add_rows([doc_row(46, query)])
         again = [c.article_id for c in index.find_story_candidates(query, day)]
         assert f"{46:016x}" in again[:4] and set(again) == grouped(index)
+
+
+def test_an_index_kept_open_whose_catch_up_fails_is_closed_and_the_next_batch_opens_it_again(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warehouse.dedup import acquire_index
+
+    load(db, make(WIRE_URLS[0], WIRE))
+    release_indexes()
+    closed: list[DedupIndex] = []
+    close, catch_up = DedupIndex.close, DedupIndex.catch_up
+
+    def record_close(self: DedupIndex) -> None:
+        closed.append(self)
+        close(self)
+
+    def fail(self: DedupIndex, con: duckdb.DuckDBPyConnection) -> int:
+        raise duckdb.IOException("IO Error: Could not read from file")
+
+    monkeypatch.setattr(DedupIndex, "close", record_close)
+    try:
+        with connect(db) as con:
+            kept = acquire_index(con)  # the loading thread keeps it open for its next batch
+            monkeypatch.setattr(DedupIndex, "catch_up", fail)
+            with pytest.raises(duckdb.IOException):
+                acquire_index(con)
+            assert closed == [kept]
+            monkeypatch.setattr(DedupIndex, "catch_up", catch_up)
+            reopened = acquire_index(con)
+            assert reopened is not kept and reopened.lookup_state(aid(WIRE_URLS[0])) is not None
+    finally:
+        release_indexes()
