@@ -17,6 +17,7 @@ overlay. A missing, damaged or older-layout file is rebuilt from DuckDB, cluster
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 import os
@@ -398,9 +399,10 @@ class DedupIndex:
         except BaseException:
             # A chunk that failed left its transaction open: SQLite refuses to change `synchronous` inside
             # one, and that refusal would replace this error. The next catch-up builds again (high_water 0).
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            self.db.executescript(_LOAD_DROP)
+            with contextlib.suppress(sqlite3.Error):  # a cleanup that fails must not hide the error either
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                self.db.executescript(_LOAD_DROP)
             raise
         finally:
             self._derived.clear()

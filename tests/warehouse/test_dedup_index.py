@@ -145,6 +145,40 @@ def test_a_build_that_fails_part_way_raises_its_own_error_and_the_next_catch_up_
         assert index.lookup_state(aid(WIRE_URLS[0])) is not None
 
 
+def test_a_failed_build_whose_cleanup_fails_too_still_raises_the_first_error(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    load(db, make(WIRE_URLS[0], WIRE))
+    release_indexes()
+
+    class NoDrop:  # the SQLite connection, but dropping the temporary load tables fails
+        def __init__(self, real: sqlite3.Connection) -> None:
+            self.real = real
+
+        def executescript(self, script: str) -> sqlite3.Cursor:
+            if script.startswith("DROP TABLE IF EXISTS temp.load_docs"):
+                raise sqlite3.OperationalError("database or disk is full")
+            return self.real.executescript(script)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.real, name)
+
+    def fail_to_load(self: DedupIndex, rows: list, table_prefix: str = "") -> None:
+        raise OSError("No space left on device")
+
+    with connect(db) as con, DedupIndex(None) as index:
+        real = index.db
+        index.db = NoDrop(real)  # type: ignore[assignment]
+        monkeypatch.setattr(DedupIndex, "_insert_docs", fail_to_load)
+        try:
+            with pytest.raises(OSError, match="No space left"):
+                index.catch_up(con)
+        finally:
+            index.db = real
+
+
 def test_a_posting_key_held_by_too_many_articles_retrieves_no_story_candidates() -> None:
     """A feature in more than max_key_postings articles of a week (a minister's name, a round figure) is left out of
     retrieval: the articles sharing only such features are no candidates, one sharing two rare features still is."""
