@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import timedelta
@@ -14,7 +15,14 @@ import pytest
 from tests.parsers.test_dedup import RULING_A, WIRE, wire_trimmed
 from tests.warehouse.test_dedup import T0, WIRE_URLS, aid, load, make, row
 from warehouse.db import connect, transaction
-from warehouse.dedup import DedupIndex, check_article, index_path_for, open_index, release_indexes
+from warehouse.dedup import (
+    DedupIndex,
+    acquire_index,
+    check_article,
+    index_path_for,
+    open_index,
+    release_indexes,
+)
 from warehouse.load import upsert_articles
 
 
@@ -148,8 +156,6 @@ def test_a_build_that_fails_part_way_raises_its_own_error_and_the_next_catch_up_
 def test_a_failed_build_whose_cleanup_fails_too_still_raises_the_first_error(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sqlite3
-
     load(db, make(WIRE_URLS[0], WIRE))
     release_indexes()
 
@@ -175,6 +181,7 @@ def test_a_failed_build_whose_cleanup_fails_too_still_raises_the_first_error(
         try:
             with pytest.raises(OSError, match="No space left"):
                 index.catch_up(con)
+            assert not real.in_transaction  # rolled back before the cleanup failed
         finally:
             index.db = real
 
@@ -278,8 +285,6 @@ def test_story_candidates_are_those_the_grouping_query_ranks_first() -> None:
 def test_an_index_kept_open_whose_catch_up_fails_is_closed_and_the_next_batch_opens_it_again(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from warehouse.dedup import acquire_index
-
     load(db, make(WIRE_URLS[0], WIRE))
     release_indexes()
     closed: list[DedupIndex] = []
