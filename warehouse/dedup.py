@@ -100,20 +100,18 @@ CREATE TEMP TABLE IF NOT EXISTS load_docs AS SELECT * FROM docs WHERE 0;
 CREATE TEMP TABLE IF NOT EXISTS load_bands (key INTEGER, doc INTEGER);
 CREATE TEMP TABLE IF NOT EXISTS load_postings (key INTEGER, doc INTEGER);
 """
-_LOAD_MOVE = """
+# The temporary load tables, dropped once moved, or after a build that failed (_build)
+_LOAD_DROP = """DROP TABLE IF EXISTS temp.load_docs;
+DROP TABLE IF EXISTS temp.load_bands;
+DROP TABLE IF EXISTS temp.load_postings;
+"""
+_LOAD_MOVE = f"""
 BEGIN;
 INSERT OR REPLACE INTO docs SELECT * FROM load_docs ORDER BY doc;
 INSERT OR IGNORE INTO bands SELECT key, doc FROM load_bands ORDER BY key, doc;
 INSERT OR IGNORE INTO postings SELECT key, doc FROM load_postings ORDER BY key, doc;
-DROP TABLE load_docs;
-DROP TABLE load_bands;
-DROP TABLE load_postings;
-COMMIT;
-"""
-_LOAD_DROP = (
-    "DROP TABLE IF EXISTS temp.load_docs; DROP TABLE IF EXISTS temp.load_bands; "
-    "DROP TABLE IF EXISTS temp.load_postings;"
-)
+{_LOAD_DROP}COMMIT;
+"""  # noqa: S608 - constants only
 _SIGNATURE_COLUMNS = "seq, article_id, minhash, shingles, story_features, story_day, is_copy"
 
 
