@@ -71,6 +71,14 @@ _MAX_COPY_CLUSTERS = 3
 # thousands of postings cost a 20k-row count per lookup (5 ms at 20k articles, measured) while crowding the 30
 # candidate places with articles that share nothing else. Scoring still counts it. docs/dedup.md.
 MAX_KEY_POSTINGS = 1000
+# An LSH band key held by more articles than this is read up to this many (the lowest doc numbers): so many
+# articles sharing a band are copies of one text published again and again (a wire story, a page template's
+# boilerplate), and any of them leads to their cluster, while reading them all made every further copy's
+# lookup grow with the warehouse (944 docs a key at 30,000 bench articles: 3.0 ms against 0.3 for a typical
+# article, measured). A copy shares each of the 21 bands with its original with probability J^3 (~11 bands at
+# J = 0.8, ~3 at the 0.5 threshold): a crowded band cut short loses a copy only when every band it shares is
+# crowded, and then with copies of that text among the docs read. docs/dedup.md.
+MAX_BAND_POSTINGS = 64
 _STATE_CHUNK = 500  # ids a literal IN list reads from `articles` at once (only for rows written before 0007)
 # docs carry cluster_id, story_id, first_seen (v2); posting keys are week-major (v3: see
 # parsers.dedup.derive_story_key). A file of another layout is rebuilt.
@@ -175,9 +183,16 @@ def _is_abandoned(builder: str | None) -> bool:
 class DedupIndex:
     """The LSH band and story posting index in SQLite beside the warehouse (or in memory)."""
 
-    def __init__(self, path: str | Path | None, *, max_key_postings: int = MAX_KEY_POSTINGS) -> None:
+    def __init__(
+        self,
+        path: str | Path | None,
+        *,
+        max_key_postings: int = MAX_KEY_POSTINGS,
+        max_band_postings: int = MAX_BAND_POSTINGS,
+    ) -> None:
         self.path = str(path) if path else ":memory:"
         self.max_key_postings = max_key_postings
+        self.max_band_postings = max_band_postings
         self.common_keys: set[int] = set()  # posting keys found to hold more than max_key_postings (they only grow)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         if self.path != ":memory:":
@@ -421,9 +436,12 @@ class DedupIndex:
         the same candidates again and again (30 an article, 5 of them new to the batch, on the 20k-article
         bench). A DISTINCT over the joined rows compared their 256-byte signatures in a temporary B-tree
         (measured: twice the time of the whole lookup now)."""
-        marks = ",".join("?" * len(band_keys))
+        if not band_keys:
+            return []
+        each = "SELECT doc FROM (SELECT doc FROM bands WHERE key = ? LIMIT ?)"  # max_band_postings a key
+        limit = self.max_band_postings
         docs = [r[0] for r in self.db.execute(
-            f"SELECT DISTINCT doc FROM bands WHERE key IN ({marks})", list(band_keys)  # noqa: S608
+            " UNION ".join([each] * len(band_keys)), [v for key in band_keys for v in (key, limit)]
         )]
         copy_docs = self._copy_docs
         unread = [doc for doc in docs if doc not in copy_docs]

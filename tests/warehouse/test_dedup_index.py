@@ -214,6 +214,52 @@ def test_a_posting_key_held_by_too_many_articles_retrieves_no_story_candidates()
         assert capped.find_story_candidates(common, day) == []
 
 
+def test_a_band_key_held_by_many_articles_is_read_up_to_max_band_postings() -> None:
+    """Many articles sharing LSH bands (one text published again and again) are read up to max_band_postings a
+    key, the lowest doc numbers: a lookup costs the same however many copies are stored."""
+    from parsers.dedup import compute_signature, derive_band_keys
+    from warehouse.dedup import MAX_BAND_POSTINGS, doc_number
+
+    signature = compute_signature("\n\n".join(WIRE))
+    other = compute_signature("\n\n".join(RULING_A))
+    ids = [f"{n + 1:016x}" for n in range(6)]
+
+    def rows() -> list[tuple]:
+        sig = signature.to_bytes()
+        copies = [(n + 1, article_id, sig, signature.shingles, [], 20_000, True, ids[0], ids[0], T0)
+                  for n, article_id in enumerate(ids)]
+        return [*copies, (7, f"{7:016x}", other.to_bytes(), other.shingles, [], 20_000, False, f"{7:016x}",
+                          f"{7:016x}", T0)]
+
+    keys = derive_band_keys(signature)
+    with DedupIndex(None, max_band_postings=3) as capped, DedupIndex(None) as uncapped:
+        assert uncapped.max_band_postings == MAX_BAND_POSTINGS
+        capped.add_rows(rows())
+        uncapped.add_rows(rows())
+        assert sorted(r[0] for r in uncapped.find_copy_docs(keys)) == ids
+        lowest = sorted(ids, key=doc_number)[:3]
+        assert sorted(r[0] for r in capped.find_copy_docs(keys)) == sorted(lowest)
+        assert capped.find_copy_docs([]) == []
+
+
+def test_a_copy_of_a_text_stored_many_times_joins_its_cluster_through_a_capped_band(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every band it shares cut to two docs, a further copy still finds its cluster and canonical."""
+    release_indexes()
+    monkeypatch.setattr(DedupIndex.__init__, "__kwdefaults__",
+                        {**DedupIndex.__init__.__kwdefaults__, "max_band_postings": 2})
+    urls = [f"http://outlet{n}.example/harwick" for n in range(6)]
+    for n, url in enumerate(urls[:5]):
+        load(db, make(url, WIRE, at=T0 + timedelta(hours=n)))
+    with connect(db) as con, open_index(con) as index:
+        assert index.max_band_postings == 2
+    load(db, make(urls[5], wire_trimmed(), at=T0 + timedelta(hours=6)))
+    assert row(db, urls[5])["cluster_id"] == aid(urls[0])
+    assert row(db, urls[5])["copy_of"] == aid(urls[0])
+    release_indexes()
+
+
 def test_merges_written_together_move_ids_as_one_update_a_merge_would() -> None:
     from warehouse.dedup import compose_merges
 
