@@ -430,7 +430,7 @@ class DedupIndex:
 
     def find_copy_docs(self, band_keys: Sequence[int]) -> list[tuple[str, bytes, int, int]]:
         """(article_id, stored signature, shingles, packed signature) of the stored articles sharing a band
-        key.
+        key, at most max_band_postings of them a key (MAX_BAND_POSTINGS says why).
 
         The docs are found first, then each read once while the index stays as it is: a batch's articles meet
         the same candidates again and again (30 an article, 5 of them new to the batch, on the 20k-article
