@@ -26,6 +26,15 @@ from warehouse.dedup import (
 from warehouse.load import upsert_articles
 
 
+def index_row(n: int, sig: bytes, shingles: int, features: list[str], day: int, *, is_copy: bool = False,
+              cluster: int | None = None) -> tuple:
+    """A dedup_signatures row as DedupIndex.add_rows takes it, for article f"{n:016x}" (seq n), in its own
+    cluster and story unless `cluster` names another article's number."""
+    article_id = f"{n:016x}"
+    owner = article_id if cluster is None else f"{cluster:016x}"
+    return (n, article_id, sig, shingles, features, day, is_copy, owner, owner, T0)
+
+
 def test_after_a_merge_later_copies_of_the_absorbed_cluster_join_the_survivor(db: Path) -> None:
     first, second, bridge = "http://p.example/1", "http://q.example/2", "http://r.example/3"
     load(db, make(first, WIRE[:5]))
@@ -198,10 +207,8 @@ def test_a_posting_key_held_by_too_many_articles_retrieves_no_story_candidates()
     sig = Signature((7,) * NUM_HASHES, 3).to_bytes()  # too few shingles for any LSH band
 
     def rows() -> list[tuple]:
-        crowd = [(n + 1, f"{n + 1:016x}", sig, 3, [*common, f"name:someone {n}"], day, False, f"{n + 1:016x}",
-                  f"{n + 1:016x}", T0) for n in range(6)]
-        match = (7, f"{7:016x}", sig, 3, [*common, *rare], day, False, f"{7:016x}", f"{7:016x}", T0)
-        return [*crowd, match]
+        crowd = [index_row(n + 1, sig, 3, [*common, f"name:someone {n}"], day) for n in range(6)]
+        return [*crowd, index_row(7, sig, 3, [*common, *rare], day)]
 
     with DedupIndex(None, max_key_postings=3) as capped, DedupIndex(None) as uncapped:
         assert uncapped.max_key_postings == MAX_KEY_POSTINGS
@@ -225,11 +232,9 @@ def test_a_band_key_held_by_many_articles_is_read_up_to_max_band_postings() -> N
     ids = [f"{n + 1:016x}" for n in range(6)]
 
     def rows() -> list[tuple]:
-        sig = signature.to_bytes()
-        copies = [(n + 1, article_id, sig, signature.shingles, [], 20_000, True, ids[0], ids[0], T0)
-                  for n, article_id in enumerate(ids)]
-        return [*copies, (7, f"{7:016x}", other.to_bytes(), other.shingles, [], 20_000, False, f"{7:016x}",
-                          f"{7:016x}", T0)]
+        copies = [index_row(n, signature.to_bytes(), signature.shingles, [], 20_000, is_copy=True, cluster=1)
+                  for n in range(1, 7)]
+        return [*copies, index_row(7, other.to_bytes(), other.shingles, [], 20_000)]
 
     keys = derive_band_keys(signature)
     with DedupIndex(None, max_band_postings=3) as capped, DedupIndex(None) as uncapped:
@@ -298,8 +303,7 @@ def test_story_candidates_are_those_the_grouping_query_ranks_first() -> None:
     query = ["name:ann lee", "name:bo kim", "name:cy ray"]
 
     def doc_row(n: int, features: list[str], at: int = day) -> tuple:
-        article_id = f"{n:016x}"
-        return (n, article_id, sig, 3, [*features, f"name:only {n}"], at, False, article_id, article_id, T0)
+        return index_row(n, sig, 3, [*features, f"name:only {n}"], at)
 
     rows = [doc_row(n, query[:2]) for n in range(1, 41)]  # 40 share two keys: more than the 30 places
     rows += [doc_row(n, query) for n in (41, 42, 43)]  # three share three
